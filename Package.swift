@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 language mode plus explicit `any`.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "MLMetadata",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MLMetadata", targets: ["MLMetadata"]),
+        .executable(name: "mlmd", targets: ["mlmd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // syncfs(2) and friends, which need _GNU_SOURCE.
+        .target(name: "CMLMDShims"),
+        // Core: data model, JSON format, store, index cache. No libgit2.
+        .target(
+            name: "MLMetadata",
+            dependencies: [
+                "CMLMDShims",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The TFX-like example pipeline that produces `sample-store/`.
+        .target(
+            name: "MLMetadataSamples",
+            dependencies: ["MLMetadata"],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line tool: a thin layer over the libraries.
+        .executableTarget(
+            name: "mlmd",
+            dependencies: [
+                "MLMetadata",
+                "MLMetadataSamples",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Drives a store from a child process, for the crash and concurrency tests.
+        .executableTarget(
+            name: "mlmd-stress",
+            dependencies: ["MLMetadata"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MLMetadataTests",
+            dependencies: ["MLMetadata", "MLMetadataSamples", "mlmd-stress"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

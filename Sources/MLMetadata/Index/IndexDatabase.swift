@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// The SQLite database behind the index cache, opened in WAL mode so that readers in any
+/// process see the last committed write and never a half-applied one.
+final class IndexDatabase: Sendable {
+    let pool: DatabasePool
+    let path: String
+
+    /// Opens the index at `path`, creating it if needed. An index written by another schema
+    /// version, or one SQLite cannot open, is deleted and created empty; `isNew` then tells the
+    /// caller to rebuild it from the files. Call with the store's writer lock held.
+    static func open(path: String) throws -> (index: IndexDatabase, isNew: Bool) {
+        let existed = FileManager.default.fileExists(atPath: path)
+        if existed, let index = try? IndexDatabase(path: path), (try? index.schemaVersion()) == IndexSchema.version {
+            return (index, false)
+        }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let index = try IndexDatabase(path: path)
+        try index.pool.write { db in try IndexSchema.create(db) }
+        return (index, true)
+    }
+
+    private init(path: String) throws {
+        var configuration = Configuration()
+        configuration.label = "mlmd-index"
+        configuration.foreignKeysEnabled = false
+        // Writers in other processes hold the lock briefly; wait for them rather than fail.
+        configuration.busyMode = .timeout(60)
+        configuration.prepareDatabase { db in
+            // The index is a cache: NORMAL keeps it consistent across crashes (WAL) without an
+            // fsync per transaction; the files, not the index, are what must be durable.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+    }
+
+    func schemaVersion() throws -> Int? {
+        try pool.read { db in
+            guard try db.tableExists("meta") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
+        }
+    }
+}

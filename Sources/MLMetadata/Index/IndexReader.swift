@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+
+/// Reads rows of the index back into model values.
+struct IndexReader {
+    let db: Database
+
+    // MARK: Types
+
+    private static let typeColumns = "id, kind, body"
+
+    func type(id: Int64) throws -> TypeRecord? {
+        try fetchType(sql: "SELECT \(Self.typeColumns) FROM type WHERE id = ?", [id]).first
+    }
+
+    func type(kind: TypeKind, name: String, version: String?) throws -> TypeRecord? {
+        try fetchType(sql: "SELECT \(Self.typeColumns) FROM type WHERE kind = ? AND name = ? AND version = ?",
+                      [IndexSchema.code(kind), name, version ?? ""]).first
+    }
+
+    func types(kind: TypeKind) throws -> [TypeRecord] {
+        try fetchType(sql: "SELECT \(Self.typeColumns) FROM type WHERE kind = ? ORDER BY id", [IndexSchema.code(kind)])
+    }
+
+    /// The type of any kind holding `externalID`.
+    func typeID(externalID: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM type WHERE external_id = ?"), arguments: [externalID])
+    }
+
+    /// A type of the kind whose file stem equals `stem` ignoring case.
+    func type(kind: TypeKind, stemKey: String) throws -> TypeRecord? {
+        try fetchType(sql: "SELECT \(Self.typeColumns) FROM type WHERE kind = ? AND stem_key = ?",
+                      [IndexSchema.code(kind), stemKey]).first
+    }
+
+    private func fetchType(sql: String, _ arguments: StatementArguments) throws -> [TypeRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            let kind = TypeKind.allCases.first { IndexSchema.code($0) == row[1] as Int }!
+            let body: Data = row[2]
+            return try TypeRecord.decode(IndexWriter.parseJSON(Array(body), path: "index"), kind: kind)
+        }
+    }
+
+    // MARK: Nodes
+
+    func node<N: NodeCoding>(id: Int64, as type: N.Type) throws -> N? {
+        let table = IndexSchema.table(N.kind)
+        guard let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM \(table.table) WHERE id = ?"), arguments: [id]) else {
+            return nil
+        }
+        return try decode(body, as: N.self)
+    }
+
+    func nodes<N: NodeCoding>(sql: String, _ arguments: StatementArguments = [], as type: N.Type) throws -> [N] {
+        try Data.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try decode($0, as: N.self) }
+    }
+
+    func nodeID(kind: NodeKind, typeID: Int64, name: String) throws -> Int64? {
+        let table = IndexSchema.table(kind)
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM \(table.table) WHERE type_id = ? AND name = ?"),
+                                  arguments: [typeID, name])
+    }
+
+    func nodeID(kind: NodeKind, externalID: String) throws -> Int64? {
+        let table = IndexSchema.table(kind)
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM \(table.table) WHERE external_id = ?"),
+                                  arguments: [externalID])
+    }
+
+    func nodeExists(kind: NodeKind, id: Int64) throws -> Bool {
+        let table = IndexSchema.table(kind)
+        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(table.table) WHERE id = ?"), arguments: [id]) ?? false
+    }
+
+    /// The store-relative path of the file a node was read from.
+    func filePath(ofNode kind: NodeKind, id: Int64) throws -> String? {
+        let table = IndexSchema.table(kind)
+        return try String.fetchOne(db.cachedStatement(sql: """
+            SELECT file.path FROM \(table.table) JOIN file ON file.id = \(table.table).file_id WHERE \(table.table).id = ?
+            """), arguments: [id])
+    }
+
+    func filePath(ofType id: Int64) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT file.path FROM type JOIN file ON file.id = type.file_id WHERE type.id = ?"),
+                            arguments: [id])
+    }
+
+    /// The problem recorded for a file that could not be indexed.
+    func problem(path: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT message FROM problem JOIN file ON file.id = problem.file_id WHERE file.path = ?"),
+                            arguments: [path])
+    }
+
+    private func decode<N: NodeCoding>(_ body: Data, as type: N.Type) throws -> N {
+        try N.decode(IndexWriter.parseJSON(Array(body), path: "index"))
+    }
+
+    // MARK: Edges
+
+    func eventExists(artifactID: Int64, executionID: Int64, type: Event.Kind) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM event WHERE artifact_id = ? AND execution_id = ? AND type = ?"),
+                          arguments: [artifactID, executionID, type.number]) ?? false
+    }
+
+    func attributionExists(_ edge: Attribution) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM attribution WHERE context_id = ? AND artifact_id = ?"),
+                          arguments: [edge.contextID, edge.artifactID]) ?? false
+    }
+
+    func associationExists(_ edge: Association) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM association WHERE context_id = ? AND execution_id = ?"),
+                          arguments: [edge.contextID, edge.executionID]) ?? false
+    }
+
+    func parentContextExists(_ edge: ParentContext) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM parent_context WHERE child_id = ? AND parent_id = ?"),
+                          arguments: [edge.childID, edge.parentID]) ?? false
+    }
+
+    /// Whether `ancestor` is `context` itself or reachable through parent links from it.
+    func isAncestor(_ ancestor: Int64, of context: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT parent_id FROM parent_context JOIN up ON child_id = up.id)
+            SELECT 1 FROM up WHERE id = ? LIMIT 1
+            """), arguments: [context, ancestor]) ?? false
+    }
+}
+
+extension IndexReader {
+    /// An event from a row of (artifact_id, execution_id, type, milliseconds, path).
+    static func event(from row: Row) throws -> Event {
+        var event = Event(artifactID: row[0], executionID: row[1], type: Event.Kind(number: row[2]),
+                          millisecondsSinceEpoch: row[3])
+        if let path: String = row[4] {
+            let json = try IndexWriter.parseJSON(Array(path.utf8), path: "index")
+            event.path = try ProtoJSON.decodeEvent(json).path
+        }
+        return event
+    }
+}

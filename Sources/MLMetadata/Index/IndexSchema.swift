@@ -1,0 +1,150 @@
+import GRDB
+
+/// The tables of the index cache (`.mlmd/index.sqlite`).
+///
+/// The cache holds everything a read needs: each entity's canonical JSON (`body`) plus the
+/// columns and property rows that queries filter on, and every edge with the file it came from.
+/// The `file` table keeps each store file's signature so that changes made outside the library
+/// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
+/// index with another version is dropped and rebuilt from the files.
+enum IndexSchema {
+    static let version = 1
+
+    /// Table and column names of one node kind.
+    struct NodeTable: Sendable {
+        let kind: NodeKind
+        let table: String
+        let propertyTable: String
+        /// The id column in the property table and in edge tables.
+        let idColumn: String
+    }
+
+    static let artifacts = NodeTable(kind: .artifact, table: "artifact", propertyTable: "artifact_property", idColumn: "artifact_id")
+    static let executions = NodeTable(kind: .execution, table: "execution", propertyTable: "execution_property", idColumn: "execution_id")
+    static let contexts = NodeTable(kind: .context, table: "context", propertyTable: "context_property", idColumn: "context_id")
+
+    static func table(_ kind: NodeKind) -> NodeTable {
+        switch kind {
+        case .artifact: artifacts
+        case .execution: executions
+        case .context: contexts
+        }
+    }
+
+    /// Numeric codes of type kinds in the `type` table (as MLMD's `type_kind`).
+    static func code(_ kind: TypeKind) -> Int {
+        switch kind {
+        case .execution: 0
+        case .artifact: 1
+        case .context: 2
+        }
+    }
+
+    static func create(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+            -- Every store file the index has read, with the signature it had then.
+            CREATE TABLE file (
+              id INTEGER PRIMARY KEY,
+              path TEXT NOT NULL UNIQUE,
+              size INTEGER NOT NULL DEFAULT -1,
+              mtime_ns INTEGER NOT NULL DEFAULT -1,
+              inode INTEGER NOT NULL DEFAULT -1
+            );
+            -- Files that could not be indexed, with the reason (reported by open and fsck).
+            CREATE TABLE problem (
+              file_id INTEGER PRIMARY KEY,
+              line INTEGER,
+              message TEXT NOT NULL
+            );
+            -- Every folder of the store with its modification time, for the cheap first pass.
+            CREATE TABLE folder (
+              path TEXT PRIMARY KEY,
+              mtime_ns INTEGER NOT NULL,
+              inode INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE type (
+              id INTEGER PRIMARY KEY,
+              kind INTEGER NOT NULL,
+              name TEXT NOT NULL,
+              version TEXT NOT NULL,          -- '' when unversioned (MLMD treats NULL and '' alike)
+              stem_key TEXT NOT NULL,         -- lower-cased file stem: names that clash on case-insensitive disks
+              external_id TEXT,
+              file_id INTEGER NOT NULL,
+              body BLOB NOT NULL
+            );
+            CREATE INDEX type_by_name ON type(kind, name, version);
+            CREATE INDEX type_by_stem ON type(kind, stem_key);
+            CREATE INDEX type_by_external_id ON type(external_id) WHERE external_id IS NOT NULL;
+            CREATE INDEX type_by_file ON type(file_id);
+            """)
+        for table in [artifacts, executions, contexts] {
+            let extraColumns = switch table.kind {
+            case .artifact: "uri TEXT, state INTEGER,"
+            case .execution: "state INTEGER,"
+            case .context: ""
+            }
+            try db.execute(sql: """
+                CREATE TABLE \(table.table) (
+                  id INTEGER PRIMARY KEY,
+                  type_id INTEGER NOT NULL,
+                  name TEXT,
+                  external_id TEXT,
+                  \(extraColumns)
+                  create_time INTEGER NOT NULL,
+                  update_time INTEGER NOT NULL,
+                  file_id INTEGER NOT NULL,
+                  body BLOB NOT NULL
+                );
+                CREATE INDEX \(table.table)_by_type_name ON \(table.table)(type_id, name);
+                CREATE INDEX \(table.table)_by_external_id ON \(table.table)(external_id) WHERE external_id IS NOT NULL;
+                CREATE INDEX \(table.table)_by_create_time ON \(table.table)(create_time, id);
+                CREATE INDEX \(table.table)_by_update_time ON \(table.table)(update_time, id);
+                CREATE INDEX \(table.table)_by_file ON \(table.table)(file_id);
+                CREATE TABLE \(table.propertyTable) (
+                  \(table.idColumn) INTEGER NOT NULL,
+                  is_custom INTEGER NOT NULL,
+                  name TEXT NOT NULL,
+                  int_value INTEGER,
+                  double_value REAL,
+                  string_value TEXT,
+                  bool_value INTEGER,
+                  PRIMARY KEY (\(table.idColumn), is_custom, name)
+                ) WITHOUT ROWID;
+                """)
+        }
+        try db.execute(sql: """
+            CREATE INDEX artifact_by_uri ON artifact(uri);
+
+            CREATE TABLE event (
+              artifact_id INTEGER NOT NULL,
+              execution_id INTEGER NOT NULL,
+              type INTEGER NOT NULL,
+              milliseconds INTEGER,
+              path TEXT,                      -- the steps as compact JSON, NULL without a path
+              file_id INTEGER NOT NULL
+            );
+            CREATE INDEX event_by_execution ON event(execution_id);
+            CREATE INDEX event_by_artifact ON event(artifact_id, execution_id, type);
+            CREATE INDEX event_by_file ON event(file_id);
+
+            CREATE TABLE attribution (context_id INTEGER NOT NULL, artifact_id INTEGER NOT NULL, file_id INTEGER NOT NULL);
+            CREATE INDEX attribution_by_context ON attribution(context_id, artifact_id);
+            CREATE INDEX attribution_by_artifact ON attribution(artifact_id);
+            CREATE INDEX attribution_by_file ON attribution(file_id);
+
+            CREATE TABLE association (context_id INTEGER NOT NULL, execution_id INTEGER NOT NULL, file_id INTEGER NOT NULL);
+            CREATE INDEX association_by_context ON association(context_id, execution_id);
+            CREATE INDEX association_by_execution ON association(execution_id);
+            CREATE INDEX association_by_file ON association(file_id);
+
+            CREATE TABLE parent_context (child_id INTEGER NOT NULL, parent_id INTEGER NOT NULL, file_id INTEGER NOT NULL);
+            CREATE INDEX parent_context_by_child ON parent_context(child_id, parent_id);
+            CREATE INDEX parent_context_by_parent ON parent_context(parent_id);
+            CREATE INDEX parent_context_by_file ON parent_context(file_id);
+            """)
+        try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", arguments: [String(version)])
+    }
+}

@@ -1,0 +1,156 @@
+import CMLMDShims
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, checked wrappers over the POSIX calls the store needs. Every failure names the path
+/// and the operation.
+///
+/// POSIX rather than Foundation: `Data.write(options: .atomic)` fsyncs every file and leaves
+/// temporary files next to the target after a crash (see measured-costs.md); the store decides
+/// itself when to sync and keeps its temporary files in its private folder.
+enum FileSystem {
+    /// What git's index also keeps to notice a changed file without reading it.
+    struct Signature: Equatable, Sendable {
+        var size: Int64
+        var modificationNanoseconds: Int64
+        var inode: Int64
+    }
+
+    static func signature(_ path: String) -> Signature? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Signature(info)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func readFile(_ path: String, limit: Int = NameRules.maximumFileBytes) throws(StoreError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io("stat", path, errno: errno) }
+        guard info.st_size <= limit else {
+            throw StoreError(.dataLoss, "file is \(info.st_size) bytes, larger than the \(limit)-byte limit", path: path)
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var total = 0
+        while true {
+            if total == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 4096)) }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(fd, buffer.baseAddress! + total, buffer.count - total)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io("read", path, errno: errno)
+            }
+            if count == 0 { break }
+            total += count
+            guard total <= limit else {
+                throw StoreError(.dataLoss, "file is larger than the \(limit)-byte limit", path: path)
+            }
+        }
+        bytes.removeSubrange(total...)
+        return bytes
+    }
+
+    /// Creates or truncates `path` and writes `bytes`; optionally fsyncs before closing.
+    static func writeFile(_ path: String, _ bytes: [UInt8], sync: Bool = false) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(fd, buffer.baseAddress! + written, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                throw .io("write", path, errno: code)
+            }
+            written += count
+        }
+        if sync, fsync(fd) != 0 {
+            let code = errno
+            close(fd)
+            throw .io("fsync", path, errno: code)
+        }
+        guard close(fd) == 0 else { throw .io("close", path, errno: errno) }
+    }
+
+    static func rename(_ from: String, to: String) throws(StoreError) {
+        guard Glibc.rename(from, to) == 0 else { throw .io("rename to '\(to)'", from, errno: errno) }
+    }
+
+    /// Removes a file; a missing file is not an error.
+    static func remove(_ path: String) throws(StoreError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw .io("remove", path, errno: errno) }
+    }
+
+    /// Creates a folder and its missing parents.
+    static func makeDirectories(_ path: String) throws(StoreError) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw .io("create folder", path, errno: errno) }
+        let parent = parentPath(path)
+        guard !parent.isEmpty, parent != path else { throw .io("create folder", path, errno: ENOENT) }
+        try makeDirectories(parent)
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .io("create folder", path, errno: errno) }
+    }
+
+    /// The names in a folder (no `.` and `..`), unsorted; empty if the folder does not exist.
+    static func list(_ path: String) throws(StoreError) -> [String] {
+        guard let dir = opendir(path) else {
+            if errno == ENOENT || errno == ENOTDIR { return [] }
+            throw .io("list folder", path, errno: errno)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Flushes the whole file system that holds `path` (one call instead of an fsync per file).
+    static func syncFileSystem(containing path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        defer { close(fd) }
+        guard mlmd_syncfs(fd) == 0 else { throw .io("syncfs", path, errno: errno) }
+    }
+
+    /// Makes a rename or unlink in a folder durable.
+    static func syncDirectory(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .io("fsync", path, errno: errno) }
+    }
+
+    static func parentPath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+}
+
+extension FileSystem.Signature {
+    init(_ info: stat) {
+        self.size = Int64(info.st_size)
+        self.modificationNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        self.inode = Int64(info.st_ino)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+
+/// The machinery behind ``MetadataStore``: the folder, the index cache, the writer lock, the
+/// journal, and the one path every write takes.
+final class StoreCore: Sendable {
+    /// Absolute path of the store folder, without a trailing slash.
+    let root: String
+    let options: StoreOptions
+    let index: IndexDatabase
+    let lock: WriterLock
+    let ids: IDGenerator
+    /// Problems found while indexing files when the store was opened.
+    let openProblems: [StoreError]
+
+    var privateFolder: String { root + "/" + StoreLayout.privateFolder }
+    var journalPath: String { privateFolder + "/journal" }
+    var temporaryFolder: String { privateFolder + "/tmp" }
+
+    func absolute(_ relativePath: String) -> String { root + "/" + relativePath }
+
+    init(path: String, options: StoreOptions) throws {
+        let root = URL(fileURLWithPath: path).standardizedFileURL.path
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.options = options
+        self.ids = IDGenerator(clock: options.clock)
+
+        let manifestPath = self.root + "/" + StoreLayout.manifest
+        if !FileSystem.exists(manifestPath) {
+            guard options.createIfMissing else {
+                throw StoreError(.notFound, "no store here (no \(StoreLayout.manifest)); create one with `mlmd init`", path: self.root)
+            }
+            try Self.createScaffold(root: self.root)
+        }
+        let manifest = try StoreManifest.decode(try FileSystem.readFile(manifestPath), path: StoreLayout.manifest)
+        try manifest.checkSupported(path: StoreLayout.manifest)
+
+        let privateFolder = self.root + "/" + StoreLayout.privateFolder
+        try FileSystem.makeDirectories(privateFolder + "/tmp")
+        self.lock = try WriterLock(path: privateFolder + "/lock")
+
+        var problems: [StoreError] = []
+        let lock = self.lock
+        let storeRoot = self.root
+        self.index = try lock.withLock {
+            let (index, isNew) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
+            try index.pool.write { db in
+                try Self.recoverJournal(root: storeRoot, db: db)
+                if isNew {
+                    problems = try Rebuild(root: storeRoot, db: db).run()
+                }
+            }
+            return index
+        }
+        self.openProblems = problems
+    }
+
+    /// Writes `store.json`, `.gitignore` and `.gitattributes` into a new store folder.
+    static func createScaffold(root: String) throws(StoreError) {
+        try FileSystem.makeDirectories(root)
+        let manifest = JSONWriter.fileBytes(StoreManifest(formatVersion: StoreManifest.currentVersion).json)
+        // The manifest goes last: a folder with store.json is a complete store.
+        try FileSystem.writeFile(root + "/" + StoreLayout.gitignore, Array(StoreScaffold.gitignore.utf8))
+        try FileSystem.writeFile(root + "/" + StoreLayout.gitattributes, Array(StoreScaffold.gitattributes.utf8))
+        try FileSystem.writeFile(root + "/" + StoreLayout.manifest + ".tmp", manifest)
+        try FileSystem.rename(root + "/" + StoreLayout.manifest + ".tmp", to: root + "/" + StoreLayout.manifest)
+    }
+
+    // MARK: - Writing
+
+    /// Runs one write call: serialized with every other writer, validated and indexed inside one
+    /// SQLite transaction, then made durable through the journal. Either every file and index
+    /// row of the call is written, or none is.
+    func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try lock.withLock {
+            try index.pool.writeWithoutTransaction { db in
+                // A writer in another process may have died mid-write.
+                if FileSystem.exists(journalPath) {
+                    try db.inTransaction { try Self.recoverJournal(root: root, db: db); return .commit }
+                }
+                var result: T?
+                var journal: Journal?
+                var applied = false
+                do {
+                    try db.inTransaction(.immediate) {
+                        let transaction = WriteTransaction(core: self, db: db)
+                        result = try body(transaction)
+                        let changes = try transaction.finish()
+                        if !changes.entries.isEmpty {
+                            try writeJournal(changes)
+                            journal = changes
+                            CrashPoints.reach(.journalWritten)
+                            try apply(changes)
+                            applied = true
+                            CrashPoints.reach(.filesApplied)
+                            try transaction.recordSignatures()
+                        }
+                        return .commit
+                    }
+                } catch {
+                    if let journal {
+                        // The index rolled back; put the files back as they were.
+                        if applied || FileSystem.exists(journalPath) { try? undo(journal) }
+                        try? FileSystem.remove(journalPath)
+                    }
+                    throw error
+                }
+                if journal != nil {
+                    CrashPoints.reach(.indexCommitted)
+                    if options.durability == .full { try FileSystem.syncFileSystem(containing: root) }
+                    try FileSystem.remove(journalPath)
+                }
+                return result!
+            }
+        }
+    }
+
+    private func writeJournal(_ journal: Journal) throws(StoreError) {
+        let temporary = journalPath + ".tmp"
+        try FileSystem.writeFile(temporary, journal.encoded(), sync: options.durability == .full)
+        try FileSystem.rename(temporary, to: journalPath)
+        if options.durability == .full { try FileSystem.syncDirectory(privateFolder) }
+    }
+
+    private func apply(_ journal: Journal) throws(StoreError) {
+        for entry in journal.entries {
+            try Self.put(entry.new, at: entry.path, root: root)
+            CrashPoints.reach(.fileApplied)
+        }
+    }
+
+    private func undo(_ journal: Journal) throws(StoreError) {
+        for entry in journal.entries.reversed() {
+            try Self.put(entry.old, at: entry.path, root: root)
+        }
+    }
+
+    /// Replaces the file at a store-relative path atomically (temporary file + rename), or
+    /// removes it when `bytes` is nil.
+    static func put(_ bytes: [UInt8]?, at relativePath: String, root: String) throws(StoreError) {
+        let target = root + "/" + relativePath
+        guard let bytes else {
+            try FileSystem.remove(target)
+            return
+        }
+        let temporary = root + "/" + StoreLayout.privateFolder + "/tmp/" + UUID().uuidString
+        try FileSystem.writeFile(temporary, bytes)
+        do {
+            try FileSystem.rename(temporary, to: target)
+        } catch {
+            try FileSystem.makeDirectories(FileSystem.parentPath(target))
+            try FileSystem.rename(temporary, to: target)
+        }
+    }
+
+    // MARK: - Recovery
+
+    /// Rolls a complete journal forward (files and index), or drops an incomplete one.
+    static func recoverJournal(root: String, db: Database) throws {
+        let privateFolder = root + "/" + StoreLayout.privateFolder
+        let journalPath = privateFolder + "/journal"
+        try FileSystem.remove(journalPath + ".tmp")
+        for name in try FileSystem.list(privateFolder + "/tmp") {
+            try FileSystem.remove(privateFolder + "/tmp/" + name)
+        }
+        guard FileSystem.exists(journalPath) else { return }
+        if let journal = Journal.decode(try FileSystem.readFile(journalPath, limit: Int.max)) {
+            let writer = IndexWriter(db: db)
+            for entry in journal.entries {
+                try put(entry.new, at: entry.path, root: root)
+                try writer.reindex(path: entry.path, bytes: entry.new, signature: FileSystem.signature(root + "/" + entry.path))
+            }
+        }
+        try FileSystem.remove(journalPath)
+    }
+}

@@ -1,0 +1,25 @@
+/// How a store is opened.
+public struct StoreOptions: Sendable {
+    /// When a write returns, what survives a crash.
+    public enum Durability: Sendable, Hashable {
+        /// A write survives the process being killed at any instant (all or nothing), but
+        /// writes of the last seconds may be lost if the machine loses power.
+        case relaxed
+        /// A write is on disk when the call returns: the journal is synced before any file
+        /// changes and the file system is synced before the journal is removed.
+        case full
+    }
+
+    public var durability: Durability
+    /// Source of timestamps and random id bits; inject ``StoreClock/deterministic(start:step:seed:)``
+    /// for byte-identical stores.
+    public var clock: StoreClock
+    /// Create the store when the folder has none (MLMD's `READWRITE_OPENCREATE`).
+    public var createIfMissing: Bool
+
+    public init(durability: Durability = .relaxed, clock: StoreClock = .system, createIfMissing: Bool = true) {
+        self.durability = durability
+        self.clock = clock
+        self.createIfMissing = createIfMissing
+    }
+}

@@ -1,0 +1,124 @@
+import GRDB
+
+/// One write call in progress: reads see the index including this call's own changes, and
+/// every entity or edge it stores is indexed at once and queued as a file write.
+///
+/// Created by ``StoreCore/write(_:)``; the call's logic lives in the `put…` functions of
+/// ``MetadataStore``, which use this class and nothing lower.
+final class WriteTransaction {
+    let core: StoreCore
+    let db: Database
+    let reader: IndexReader
+    private let writer: IndexWriter
+    /// The time of this call, in milliseconds since the Unix epoch: every timestamp it sets.
+    let now: Int64
+
+    /// Store-relative path → new bytes, in the order the call produced them.
+    private var pendingFiles: [String: [UInt8]] = [:]
+    private var pendingOrder: [String] = []
+    private var fileIDs: [String: Int64] = [:]
+
+    private var edges: [EdgeFile.Edge] = []
+    private var edgeFile: (path: String, id: Int64)?
+
+    init(core: StoreCore, db: Database) {
+        self.core = core
+        self.db = db
+        self.reader = IndexReader(db: db)
+        self.writer = IndexWriter(db: db)
+        self.now = core.options.clock.now()
+    }
+
+    /// A new time-ordered id.
+    func newID() -> Int64 {
+        core.ids.next(at: now)
+    }
+
+    // MARK: - Entities
+
+    func store(_ type: TypeRecord) throws {
+        let path = try reader.filePath(ofType: type.id) ?? StoreLayout.typePath(kind: type.kind, name: type.name, version: type.version)
+        let bytes = JSONWriter.fileBytes(type.json)
+        let fileID = try claim(path, for: "\(type.kind.messageName) '\(type.displayName)'")
+        try writer.upsertType(type, fileID: fileID, body: bytes)
+        queue(path, bytes)
+    }
+
+    func store<N: NodeCoding>(_ node: N, type: TypeRecord) throws {
+        guard let id = node.id, let createTime = node.createTimeSinceEpoch else {
+            preconditionFailure("storing a node without id or create time")
+        }
+        let path = try reader.filePath(ofNode: N.kind, id: id)
+            ?? StoreLayout.nodePath(kind: N.kind, typeStem: type.stem, id: id, createTime: createTime)
+        let bytes = JSONWriter.fileBytes(node.json)
+        let fileID = try claim(path, for: "\(N.kind.messageName) \(id)")
+        try writer.upsertNode(node, fileID: fileID, body: bytes)
+        queue(path, bytes)
+    }
+
+    /// The file row for a path this call writes. Refuses to overwrite a store file that exists
+    /// but could not be indexed: that file is the user's to fix, and nothing else is touched.
+    private func claim(_ path: String, for what: String) throws -> Int64 {
+        if let id = fileIDs[path] { return id }
+        if let problem = try reader.problem(path: path) {
+            throw StoreError(.failedPrecondition, "cannot write \(what): its file exists but is unreadable (\(problem)); fix or remove it first",
+                             path: path)
+        }
+        let id = try writer.fileID(for: path)
+        fileIDs[path] = id
+        return id
+    }
+
+    private func queue(_ path: String, _ bytes: [UInt8]) {
+        if pendingFiles.updateValue(bytes, forKey: path) == nil { pendingOrder.append(path) }
+    }
+
+    // MARK: - Edges
+
+    /// Adds an edge to this call's edge file (created on first use) and to the index.
+    func add(_ edge: EdgeFile.Edge) throws {
+        let fileID: Int64
+        if let edgeFile {
+            fileID = edgeFile.id
+        } else {
+            let path = StoreLayout.edgePath(batchID: newID(), time: now)
+            fileID = try claim(path, for: "the edge file of this call")
+            edgeFile = (path, fileID)
+        }
+        switch edge {
+        case .event(let event): try writer.insertEvent(event, fileID: fileID)
+        case .attribution(let edge): try writer.insertAttribution(edge, fileID: fileID)
+        case .association(let edge): try writer.insertAssociation(edge, fileID: fileID)
+        case .parentContext(let edge): try writer.insertParentContext(edge, fileID: fileID)
+        }
+        edges.append(edge)
+    }
+
+    // MARK: - Completion
+
+    /// The journal of this call: every file it writes, with its bytes before and after.
+    func finish() throws -> Journal {
+        if let edgeFile, !edges.isEmpty {
+            queue(edgeFile.path, EdgeFile.bytes(edges))
+        }
+        var entries: [Journal.Entry] = []
+        for path in pendingOrder {
+            let new = pendingFiles[path]!
+            let absolute = core.absolute(path)
+            let old = FileSystem.exists(absolute) ? try FileSystem.readFile(absolute) : nil
+            // Rewriting a file with the bytes it already has is not a change.
+            if old == new { continue }
+            entries.append(Journal.Entry(path: path, old: old, new: new))
+        }
+        return Journal(entries: entries)
+    }
+
+    /// After the files are in place: remember their signatures, so that a later refresh knows
+    /// they are what the index holds.
+    func recordSignatures() throws {
+        for path in pendingOrder {
+            guard let id = fileIDs[path] else { continue }
+            try writer.setSignature(fileID: id, FileSystem.signature(core.absolute(path)))
+        }
+    }
+}
