@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import MLMetadata
+
+/// `--store PATH`, shared by every command that works on a store.
+struct StoreLocation: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store folder (default: the nearest folder upwards with a store.json).",
+                                            valueName: "path"))
+    var store: String?
+
+    /// Opens the store named by `--store` or found upwards from the current folder.
+    func open() throws -> MetadataStore {
+        let path = try resolve()
+        return try MetadataStore(path: path, options: StoreOptions(createIfMissing: false))
+    }
+
+    func resolve() throws -> String {
+        if let store { return store }
+        var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("store.json").path) { return folder.path }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { break }
+            folder = parent
+        }
+        throw ValidationError("no store found in this folder or any folder above it; pass --store PATH, or create one with `mlmd init PATH`")
+    }
+}
