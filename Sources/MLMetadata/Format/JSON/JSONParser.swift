@@ -172,7 +172,7 @@ struct JSONParser {
                     let scalar = try parseUnicodeEscape()
                     buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
-                    index -= 1
+                    index -= 2  // point at the backslash
                     throw error("invalid escape sequence '\\\(Character(UnicodeScalar(escape)))'")
                 }
             default:
