@@ -44,15 +44,16 @@ public enum TaxiPipeline {
                     accuracy: 0.8605, auc: 0.9208, loss: 0.3702, cachedData: true),
     ]
 
-    /// Records `runs` into the store at `path` (created if missing). Run `i` happens on day `i`
-    /// after 2026-01-05 with a clock seeded by `i`.
-    public static func record(into path: String, runs: [RunSettings] = defaultRuns,
+    /// Records `runs` into the store at `path` (created if missing). Run number `n` (counting
+    /// from `firstRunNumber`) happens on day `n - 1` after 2026-01-05 with a clock seeded by `n`.
+    public static func record(into path: String, runs: [RunSettings] = defaultRuns, firstRunNumber: Int = 1,
                               durability: StoreOptions.Durability = .relaxed) throws {
         var previous: RunOutputs?
-        for (number, settings) in runs.enumerated() {
-            let clock = StoreClock.deterministic(start: firstRunStart + Int64(number) * day, step: 1_000, seed: UInt64(number + 1))
+        for (offset, settings) in runs.enumerated() {
+            let number = firstRunNumber + offset
+            let clock = StoreClock.deterministic(start: firstRunStart + Int64(number - 1) * day, step: 1_000, seed: UInt64(number))
             let store = try MetadataStore(path: path, options: StoreOptions(durability: durability, clock: clock))
-            previous = try recordRun(settings, number: number + 1, previous: previous, in: store)
+            previous = try recordRun(settings, number: number, previous: previous, in: store)
         }
     }
 

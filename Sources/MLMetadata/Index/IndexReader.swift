@@ -85,6 +85,10 @@ struct IndexReader {
                             arguments: [id])
     }
 
+    func fileExists(path: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM file WHERE path = ?"), arguments: [path]) ?? false
+    }
+
     /// The problem recorded for a file that could not be indexed.
     func problem(path: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT message FROM problem JOIN file ON file.id = problem.file_id WHERE file.path = ?"),

@@ -51,17 +51,19 @@ extension WriteTransaction {
         if let externalID = node.externalID, let existing = try reader.nodeID(kind: N.kind, externalID: externalID) {
             throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) already has external_id '\(externalID)'")
         }
-        var id = newID()
+        var id: Int64?
         if N.kind == .context, let name = node.name {
             // Contexts are identified by (type, name): derive the id so that every clone agrees.
+            // (A context renamed away from this name keeps the id; then a fresh one is used.)
             let derived = Identifiers.contextID(typeID: type.id, name: name)
             if try !reader.nodeExists(kind: .context, id: derived) { id = derived }
         }
-        node.id = id
+        let newID = try id ?? newNodeID(kind: N.kind)
+        node.id = newID
         node.createTimeSinceEpoch = now
         node.lastUpdateTimeSinceEpoch = now
         try store(node, type: type)
-        return id
+        return newID
     }
 
     private func update<N: NodeCoding>(_ node: N, id: Int64, label: String, options: UpsertOptions) throws -> Int64 {

@@ -29,9 +29,12 @@ final class WriteTransaction {
         self.now = core.options.clock.now()
     }
 
-    /// A new time-ordered id.
-    func newID() -> Int64 {
-        core.ids.next(at: now)
+    /// A new time-ordered id for a node; never one the store already has (a deterministic clock
+    /// replayed over an existing store would otherwise mint ids that are taken).
+    func newNodeID(kind: NodeKind) throws -> Int64 {
+        var id = core.ids.next(at: now)
+        while try reader.nodeExists(kind: kind, id: id) { id = core.ids.next(at: now) }
+        return id
     }
 
     // MARK: - Entities
@@ -81,7 +84,10 @@ final class WriteTransaction {
         if let edgeFile {
             fileID = edgeFile.id
         } else {
-            let path = StoreLayout.edgePath(batchID: newID(), time: now)
+            var path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
+            while try reader.fileExists(path: path) || FileSystem.exists(core.absolute(path)) {
+                path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
+            }
             fileID = try claim(path, for: "the edge file of this call")
             edgeFile = (path, fileID)
         }

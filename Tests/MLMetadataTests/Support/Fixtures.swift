@@ -7,10 +7,11 @@ struct StoreFixture {
     let directory: TemporaryDirectory
     let store: MetadataStore
 
-    init(_ label: String = #function, durability: StoreOptions.Durability = .relaxed, start: Int64 = 1_767_603_600_000) throws {
+    init(_ label: String = #function, durability: StoreOptions.Durability = .relaxed, start: Int64 = 1_767_603_600_000,
+         seed: UInt64 = 1) throws {
         directory = TemporaryDirectory(label)
         store = try MetadataStore(path: directory.path,
-                                  options: StoreOptions(durability: durability, clock: .deterministic(start: start, seed: 1)))
+                                  options: StoreOptions(durability: durability, clock: .deterministic(start: start, seed: seed)))
     }
 
     /// Opens the same folder again (as another process would).
