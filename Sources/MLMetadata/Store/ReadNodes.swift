@@ -206,9 +206,25 @@ extension MetadataStore {
             let placeholders = Array(repeating: "?", count: Set(ids).count).joined(separator: ", ")
             guard !placeholders.isEmpty else { return [] }
             let rows = try Row.fetchAll(reader.db, sql: """
-                SELECT artifact_id, execution_id, type, milliseconds, path FROM event WHERE \(column) IN (\(placeholders)) ORDER BY rowid
+                SELECT event.artifact_id, event.execution_id, event.type, event.milliseconds, event.path, file.path
+                FROM event JOIN file ON file.id = event.file_id
+                WHERE event.\(column) IN (\(placeholders)) ORDER BY event.rowid
                 """, arguments: StatementArguments(Array(Set(ids))))
-            return try rows.map(IndexReader.event(from:))
+            // The same event recorded on two branches sits in two edge files: keep the copy from
+            // the file whose path sorts first (FORMAT.md §6).
+            var chosen: [[Int64]: (file: String, row: Row)] = [:]
+            var order: [[Int64]] = []
+            for row in rows {
+                let key: [Int64] = [row[0], row[1], row[2]]
+                let file: String = row[5]
+                if let existing = chosen[key] {
+                    if file < existing.file { chosen[key] = (file, row) }
+                } else {
+                    chosen[key] = (file, row)
+                    order.append(key)
+                }
+            }
+            return try order.map { try IndexReader.event(from: chosen[$0]!.row) }
         }
     }
 }

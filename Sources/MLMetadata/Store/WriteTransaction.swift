@@ -54,6 +54,10 @@ final class WriteTransaction {
         let path = try reader.filePath(ofNode: N.kind, id: id)
             ?? StoreLayout.nodePath(kind: N.kind, typeStem: type.stem, id: id, createTime: createTime)
         let bytes = JSONWriter.fileBytes(node.json)
+        guard bytes.count <= NameRules.maximumFileBytes else {
+            throw StoreError.invalidArgument("\(N.kind.messageName) \(node.name.map { "'\(NameRules.preview($0))'" } ?? String(id)) "
+                + "would take \(bytes.count) bytes, more than the \(NameRules.maximumFileBytes)-byte limit of an entity file")
+        }
         let fileID = try claim(path, for: "\(N.kind.messageName) \(id)")
         try writer.upsertNode(node, fileID: fileID, body: bytes)
         queue(path, bytes)

@@ -80,4 +80,24 @@ import MLMetadataSamples
         // Artifacts, executions and edge files never collide.
         #expect(shared.filter { $0.hasPrefix("artifacts/") || $0.hasPrefix("executions/") || $0.hasPrefix("edges/") }.isEmpty)
     }
+
+    @Test func edgesRecordedOnTwoBranchesReadAsOne() throws {
+        let fixture = try StoreFixture()
+        let types = try TypeIDs(fixture.store)
+        let result = try fixture.store.putExecution(Execution(typeID: types.trainer),
+                                                    artifactsAndEvents: [ArtifactAndEvent(Artifact(typeID: types.model), .output)],
+                                                    contexts: [Context(typeID: types.pipeline, name: "p")])
+        let edgeFile = try #require(fixture.directory.files(excluding: ".mlmd").first { $0.hasPrefix("edges/") })
+        // Another branch recorded the same edges in a file of its own (a later event time).
+        let copy = fixture.directory.read(edgeFile).replacingOccurrences(of: "\"milliseconds_since_epoch\": \"", with: "\"milliseconds_since_epoch\": \"9")
+        try copy.write(toFile: fixture.directory.file(edgeFile.replacingOccurrences(of: ".jsonl", with: "9.jsonl")), atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: fixture.directory.file(".mlmd"))
+        let store = try fixture.reopen()
+        #expect(store.problems.isEmpty)
+        let events = try store.getEventsByExecutionIDs([result.executionID])
+        #expect(events.count == 1)
+        #expect(try events.first?.millisecondsSinceEpoch == fixture.store.getEventsByExecutionIDs([result.executionID]).first?.millisecondsSinceEpoch)
+        #expect(try store.getArtifactsByContext(result.contextIDs[0]).count == 1)
+        #expect(try store.getContextsByExecution(result.executionID).count == 1)
+    }
 }
