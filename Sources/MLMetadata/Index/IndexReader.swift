@@ -45,14 +45,20 @@ struct IndexReader {
 
     func node<N: NodeCoding>(id: Int64, as type: N.Type) throws -> N? {
         let table = IndexSchema.table(N.kind)
-        guard let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM \(table.table) WHERE id = ?"), arguments: [id]) else {
-            return nil
-        }
-        return try decode(body, as: N.self)
+        return try nodes(sql: "SELECT body FROM \(table.table) WHERE id = ?", [id], as: N.self).first
     }
 
+    /// Runs `sql`, whose first column is a node's `body`, and decodes each row.
     func nodes<N: NodeCoding>(sql: String, _ arguments: StatementArguments = [], as type: N.Type) throws -> [N] {
-        try Data.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try decode($0, as: N.self) }
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var out: [N] = []
+        while let row = try cursor.next() {
+            out.append(try row.withUnsafeData(atIndex: 0) { data in
+                guard let data else { throw StoreError(.internal, "index row without a body") }
+                return try data.withUnsafeBytes { try RecordCodec.decode($0, as: N.self) }
+            })
+        }
+        return out
     }
 
     func nodeID(kind: NodeKind, typeID: Int64, name: String) throws -> Int64? {
@@ -93,10 +99,6 @@ struct IndexReader {
     func problem(path: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT message FROM problem JOIN file ON file.id = problem.file_id WHERE file.path = ?"),
                             arguments: [path])
-    }
-
-    private func decode<N: NodeCoding>(_ body: Data, as type: N.Type) throws -> N {
-        try N.decode(IndexWriter.parseJSON(Array(body), path: "index"))
     }
 
     // MARK: Edges

@@ -2,13 +2,14 @@ import GRDB
 
 /// The tables of the index cache (`.mlmd/index.sqlite`).
 ///
-/// The cache holds everything a read needs: each entity's canonical JSON (`body`) plus the
+/// The cache holds everything a read needs: each type's canonical JSON and each node's compact
+/// binary record (`body`, see ``RecordCodec``) plus the
 /// columns and property rows that queries filter on, and every edge with the file it came from.
 /// The `file` table keeps each store file's signature so that changes made outside the library
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 1
+    static let version = 2
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {

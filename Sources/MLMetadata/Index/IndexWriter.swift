@@ -55,13 +55,13 @@ struct IndexWriter {
             ])
     }
 
-    func upsertNode<N: NodeCoding>(_ node: N, fileID: Int64, body: [UInt8]) throws {
+    func upsertNode<N: NodeCoding>(_ node: N, fileID: Int64) throws {
         let table = IndexSchema.table(N.kind)
         guard let id = node.id, let typeID = node.typeID else { preconditionFailure("indexing a node without id or type") }
         var columns = "id, type_id, name, external_id, create_time, update_time, file_id, body"
         var values: [(any DatabaseValueConvertible)?] = [
             id, typeID, node.name, node.externalID, node.createTimeSinceEpoch ?? 0, node.lastUpdateTimeSinceEpoch ?? 0,
-            fileID, Data(body),
+            fileID, Data(RecordCodec.encode(node)),
         ]
         switch N.kind {
         case .artifact:

@@ -38,11 +38,11 @@ extension IndexWriter {
             let record = try Self.parseType(bytes, kind: kind, path: path)
             try upsertType(record, fileID: fileID, body: bytes)
         case .node(.artifact):
-            try upsertNode(try Self.parseNode(bytes, as: Artifact.self, path: path), fileID: fileID, body: bytes)
+            try upsertNode(try Self.parseNode(bytes, as: Artifact.self, path: path), fileID: fileID)
         case .node(.execution):
-            try upsertNode(try Self.parseNode(bytes, as: Execution.self, path: path), fileID: fileID, body: bytes)
+            try upsertNode(try Self.parseNode(bytes, as: Execution.self, path: path), fileID: fileID)
         case .node(.context):
-            try upsertNode(try Self.parseNode(bytes, as: Context.self, path: path), fileID: fileID, body: bytes)
+            try upsertNode(try Self.parseNode(bytes, as: Context.self, path: path), fileID: fileID)
         case .edges:
             for edge in try EdgeFile.parse(bytes, path: path) {
                 switch edge {

@@ -11,6 +11,10 @@ protocol NodeCoding: Node {
     /// Copies the kind-specific field an update-mask path names (`uri`, `state`,
     /// `last_known_state`); false when the path names no such field.
     mutating func copyKindField(_ path: String, from other: Self) -> Bool
+    /// An empty node with an id and type, for decoding.
+    init(id: Int64, typeID: Int64)
+    /// Sets the kind-specific fields from index columns (the inverse of `indexedURI`/`indexedState`).
+    mutating func setIndexedFields(uri: String?, state: Int?)
 }
 
 extension Artifact: NodeCoding {
@@ -19,6 +23,11 @@ extension Artifact: NodeCoding {
     var indexedURI: String? { uri }
     var indexedState: Int? { state?.number }
     mutating func applyStoreDefaults() { if uri == nil { uri = "" } }
+    init(id: Int64, typeID: Int64) { self.init(id: id, typeID: typeID, type: nil) }
+    mutating func setIndexedFields(uri: String?, state: Int?) {
+        self.uri = uri
+        self.state = state.flatMap(State.init(number:))
+    }
     mutating func copyKindField(_ path: String, from other: Artifact) -> Bool {
         switch path {
         case "uri": uri = other.uri ?? ""
@@ -35,6 +44,8 @@ extension Execution: NodeCoding {
     var indexedURI: String? { nil }
     var indexedState: Int? { lastKnownState?.number }
     mutating func applyStoreDefaults() {}
+    init(id: Int64, typeID: Int64) { self.init(id: id, typeID: typeID, type: nil) }
+    mutating func setIndexedFields(uri: String?, state: Int?) { lastKnownState = state.flatMap(State.init(number:)) }
     mutating func copyKindField(_ path: String, from other: Execution) -> Bool {
         guard path == "last_known_state" else { return false }
         lastKnownState = other.lastKnownState
@@ -48,5 +59,7 @@ extension Context: NodeCoding {
     var indexedURI: String? { nil }
     var indexedState: Int? { nil }
     mutating func applyStoreDefaults() {}
+    init(id: Int64, typeID: Int64) { self.init(id: id, typeID: typeID, type: nil) }
+    mutating func setIndexedFields(uri: String?, state: Int?) {}
     mutating func copyKindField(_ path: String, from other: Context) -> Bool { false }
 }

@@ -59,7 +59,7 @@ final class WriteTransaction {
                 + "would take \(bytes.count) bytes, more than the \(NameRules.maximumFileBytes)-byte limit of an entity file")
         }
         let fileID = try claim(path, for: "\(N.kind.messageName) \(id)")
-        try writer.upsertNode(node, fileID: fileID, body: bytes)
+        try writer.upsertNode(node, fileID: fileID)
         queue(path, bytes)
     }
 
