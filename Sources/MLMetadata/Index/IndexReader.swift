@@ -37,7 +37,7 @@ struct IndexReader {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
             let kind = TypeKind.allCases.first { IndexSchema.code($0) == row[1] as Int }!
             let body: Data = row[2]
-            return try TypeRecord.decode(IndexWriter.parseJSON(Array(body), path: "index"), kind: kind)
+            return try TypeRecord.decode(ParsedFile.parseJSON(Array(body), path: "index"), kind: kind)
         }
     }
 
@@ -91,8 +91,29 @@ struct IndexReader {
                             arguments: [id])
     }
 
+    /// The signature recorded for a file; nil when the file is unknown or its signature is.
+    func fileSignature(path: String) throws -> FileSystem.Signature? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, mtime_ns, inode FROM file WHERE path = ?"),
+                                         arguments: [path]), (row[0] as Int64) >= 0 else { return nil }
+        return FileSystem.Signature(size: row[0], modificationNanoseconds: row[1], inode: row[2])
+    }
+
+    /// The signature recorded for a folder; nil when the folder is unknown.
+    func folderSignature(path: String) throws -> FileSystem.Signature? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT mtime_ns, inode FROM folder WHERE path = ?"),
+                                         arguments: [path]) else { return nil }
+        return FileSystem.Signature(size: 0, modificationNanoseconds: row[0], inode: row[1])
+    }
+
     func fileExists(path: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM file WHERE path = ?"), arguments: [path]) ?? false
+    }
+
+    /// Every file that could not be indexed, by path.
+    func problems() throws -> [StoreError] {
+        try Row.fetchAll(db, sql: """
+            SELECT file.path, problem.line, problem.message FROM problem JOIN file ON file.id = problem.file_id ORDER BY file.path
+            """).map { StoreError(.dataLoss, $0[2], path: $0[0], line: $0[1]) }
     }
 
     /// The problem recorded for a file that could not be indexed.
@@ -138,7 +159,7 @@ extension IndexReader {
         var event = Event(artifactID: row[0], executionID: row[1], type: Event.Kind(number: row[2]),
                           millisecondsSinceEpoch: row[3])
         if let path: String = row[4] {
-            let json = try IndexWriter.parseJSON(Array(path.utf8), path: "index")
+            let json = try ParsedFile.parseJSON(Array(path.utf8), path: "index")
             event.path = try ProtoJSON.decodeEvent(json).path
         }
         return event

@@ -9,7 +9,7 @@ import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 2
+    static let version = 3
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -45,25 +45,31 @@ enum IndexSchema {
         try db.execute(sql: """
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
-            -- Every store file the index has read, with the signature it had then.
+            -- Every store file the index has read, with the signature it had then (size, mtime,
+            -- inode, as git's index keeps them) and when that signature was taken.
             CREATE TABLE file (
               id INTEGER PRIMARY KEY,
               path TEXT NOT NULL UNIQUE,
+              folder TEXT NOT NULL,           -- the parent folder's path ('' for the store root)
               size INTEGER NOT NULL DEFAULT -1,
               mtime_ns INTEGER NOT NULL DEFAULT -1,
-              inode INTEGER NOT NULL DEFAULT -1
+              inode INTEGER NOT NULL DEFAULT -1,
+              checked_ns INTEGER NOT NULL DEFAULT 0
             );
+            CREATE INDEX file_by_folder ON file(folder);
             -- Files that could not be indexed, with the reason (reported by open and fsck).
             CREATE TABLE problem (
               file_id INTEGER PRIMARY KEY,
               line INTEGER,
               message TEXT NOT NULL
             );
-            -- Every folder of the store with its modification time, for the cheap first pass.
+            -- Every folder of the store's data with its signature: adding, removing or replacing
+            -- a file changes its folder's mtime, so comparing folders finds every change git makes.
             CREATE TABLE folder (
               path TEXT PRIMARY KEY,
               mtime_ns INTEGER NOT NULL,
-              inode INTEGER NOT NULL
+              inode INTEGER NOT NULL,
+              checked_ns INTEGER NOT NULL
             ) WITHOUT ROWID;
 
             CREATE TABLE type (

@@ -7,21 +7,37 @@ import GRDB
 struct IndexWriter {
     let db: Database
 
-    // MARK: Files
+    // MARK: Files and folders
 
     /// The id of the file row for `path`, created (with an unknown signature) if missing.
     func fileID(for path: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE path = ?"), arguments: [path]) {
-            return id
-        }
-        try db.cachedStatement(sql: "INSERT INTO file(path) VALUES (?)").execute(arguments: [path])
-        return db.lastInsertedRowID
+        try fileRow(for: path).id
     }
 
-    func setSignature(fileID: Int64, _ signature: FileSystem.Signature?) throws {
-        try db.cachedStatement(sql: "UPDATE file SET size = ?, mtime_ns = ?, inode = ? WHERE id = ?").execute(arguments: [
-            signature?.size ?? -1, signature?.modificationNanoseconds ?? -1, signature?.inode ?? -1, fileID,
+    /// The id of the file row for `path` and whether it was just created.
+    func fileRow(for path: String) throws -> (id: Int64, isNew: Bool) {
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE path = ?"), arguments: [path]) {
+            return (id, false)
+        }
+        try db.cachedStatement(sql: "INSERT INTO file(path, folder) VALUES (?, ?)").execute(arguments: [path, FileSystem.parentPath(path)])
+        return (db.lastInsertedRowID, true)
+    }
+
+    /// Records the signature a file has now (nil: unknown, so the next check re-reads it).
+    func setSignature(fileID: Int64, _ signature: FileSystem.Signature?, checkedAt: Int64 = FileSystem.nowNanoseconds()) throws {
+        try db.cachedStatement(sql: "UPDATE file SET size = ?, mtime_ns = ?, inode = ?, checked_ns = ? WHERE id = ?").execute(arguments: [
+            signature?.size ?? -1, signature?.modificationNanoseconds ?? -1, signature?.inode ?? -1, checkedAt, fileID,
         ])
+    }
+
+    /// Records a folder's signature (nil: forget the folder).
+    func setFolderSignature(_ path: String, _ signature: FileSystem.Signature?, checkedAt: Int64 = FileSystem.nowNanoseconds()) throws {
+        guard let signature else {
+            try db.cachedStatement(sql: "DELETE FROM folder WHERE path = ?").execute(arguments: [path])
+            return
+        }
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO folder(path, mtime_ns, inode, checked_ns) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [path, signature.modificationNanoseconds, signature.inode, checkedAt])
     }
 
     /// Deletes every row that came from the file, keeping the file row itself.

@@ -1,50 +1,29 @@
 import GRDB
 
-/// Turns the bytes of one store file into index rows.
+/// Turns one parsed store file into index rows.
 ///
-/// Used by the full rebuild, by the refresh after changes made outside the library, and by
-/// journal recovery. A file that cannot be parsed gets a `problem` row naming the file and line
-/// instead of entity rows; the rest of the store stays readable.
+/// Used by the rebuild, by the refresh after changes made outside the library, and by journal
+/// recovery. A file that cannot be parsed gets a `problem` row naming the file and line instead
+/// of entity rows; the rest of the store stays readable.
 extension IndexWriter {
-    /// Replaces the rows that came from `path` with what `bytes` hold (nil: the file is gone).
+    /// Replaces the rows that came from `path` with `content` (nil: the file is gone).
     /// Returns the problem, if the file could not be indexed.
     @discardableResult
-    func reindex(path: String, bytes: [UInt8]?, signature: FileSystem.Signature?) throws -> StoreError? {
-        guard let bytes else {
+    func reindex(path: String, content: ParsedFile?, signature: FileSystem.Signature?) throws -> StoreError? {
+        guard let content else {
             try removeFile(path: path)
             return nil
         }
-        let fileID = try fileID(for: path)
-        try clearRows(ofFile: fileID)
+        let (fileID, isNew) = try fileRow(for: path)
+        if !isNew { try clearRows(ofFile: fileID) }
         try setSignature(fileID: fileID, signature)
-        do {
-            try index(path: path, bytes: bytes, fileID: fileID)
-            return nil
-        } catch let error as StoreError {
-            // Nothing from a bad file is half-indexed: drop what was inserted before the failure.
-            try clearRows(ofFile: fileID)
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO problem(file_id, line, message) VALUES (?, ?, ?)")
-                .execute(arguments: [fileID, error.line, error.message])
-            return error
-        }
-    }
-
-    private func index(path: String, bytes: [UInt8], fileID: Int64) throws {
-        guard let entry = StoreLayout.classify(path) else {
-            throw StoreError(.dataLoss, "file is not part of the store layout (see FORMAT.md)", path: path)
-        }
-        switch entry {
-        case .type(let kind):
-            let record = try Self.parseType(bytes, kind: kind, path: path)
-            try upsertType(record, fileID: fileID, body: bytes)
-        case .node(.artifact):
-            try upsertNode(try Self.parseNode(bytes, as: Artifact.self, path: path), fileID: fileID)
-        case .node(.execution):
-            try upsertNode(try Self.parseNode(bytes, as: Execution.self, path: path), fileID: fileID)
-        case .node(.context):
-            try upsertNode(try Self.parseNode(bytes, as: Context.self, path: path), fileID: fileID)
-        case .edges:
-            for edge in try EdgeFile.parse(bytes, path: path) {
+        switch content {
+        case .type(let record): try upsertType(record, fileID: fileID, body: JSONWriter.fileBytes(record.json))
+        case .artifact(let node): try upsertNode(node, fileID: fileID)
+        case .execution(let node): try upsertNode(node, fileID: fileID)
+        case .context(let node): try upsertNode(node, fileID: fileID)
+        case .edges(let edges):
+            for edge in edges {
                 switch edge {
                 case .event(let event): try insertEvent(event, fileID: fileID)
                 case .attribution(let edge): try insertAttribution(edge, fileID: fileID)
@@ -52,39 +31,19 @@ extension IndexWriter {
                 case .parentContext(let edge): try insertParentContext(edge, fileID: fileID)
                 }
             }
+        case .problem(let error):
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO problem(file_id, line, message) VALUES (?, ?, ?)")
+                .execute(arguments: [fileID, error.line, error.message])
+            return error
         }
+        return nil
     }
 
-    static func parseJSON(_ bytes: [UInt8], path: String) throws(StoreError) -> JSONValue {
-        do {
-            return try JSONParser.parse(bytes)
-        } catch {
-            throw StoreError(.dataLoss, "not valid JSON: \(error.message) (column \(error.column))", path: path, line: error.line)
-        }
-    }
-
-    static func parseType(_ bytes: [UInt8], kind: TypeKind, path: String) throws(StoreError) -> TypeRecord {
-        let json = try parseJSON(bytes, path: path)
-        let record: TypeRecord
-        do {
-            record = try TypeRecord.decode(json, kind: kind)
-        } catch {
-            throw error.storeError(path: path)
-        }
-        guard record.id != 0 else { throw StoreError(.dataLoss, "\(kind.messageName) has no id", path: path) }
-        return record
-    }
-
-    static func parseNode<N: NodeCoding>(_ bytes: [UInt8], as: N.Type, path: String) throws(StoreError) -> N {
-        let json = try parseJSON(bytes, path: path)
-        let node: N
-        do {
-            node = try N.decode(json)
-        } catch {
-            throw error.storeError(path: path)
-        }
-        guard node.id != nil else { throw StoreError(.dataLoss, "\(N.kind.messageName) has no id", path: path) }
-        guard node.typeID != nil else { throw StoreError(.dataLoss, "\(N.kind.messageName) has no type_id", path: path) }
-        return node
+    /// Reads a file from disk and reindexes it.
+    @discardableResult
+    func reindex(path: String, root: String) throws -> StoreError? {
+        let absolute = root + "/" + path
+        let signature = FileSystem.signature(absolute)
+        return try reindex(path: path, content: signature == nil ? nil : ParsedFile.read(path, root: root), signature: signature)
     }
 }

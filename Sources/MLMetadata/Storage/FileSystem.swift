@@ -25,6 +25,16 @@ enum FileSystem {
         return Signature(info)
     }
 
+    /// The signature of a folder (its size left out: it says nothing a folder's mtime does not);
+    /// nil when there is no folder at `path`.
+    static func folderSignature(_ path: String) -> Signature? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        var signature = Signature(info)
+        signature.size = 0
+        return signature
+    }
+
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
@@ -108,21 +118,43 @@ enum FileSystem {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .io("create folder", path, errno: errno) }
     }
 
+    /// An entry of a folder listing.
+    struct Entry: Sendable {
+        var name: String
+        var isDirectory: Bool
+    }
+
     /// The names in a folder (no `.` and `..`), unsorted; empty if the folder does not exist.
     static func list(_ path: String) throws(StoreError) -> [String] {
+        try entries(path).map(\.name)
+    }
+
+    /// The entries of a folder (no `.` and `..`), unsorted; empty if the folder does not exist.
+    /// Symbolic links count as files.
+    static func entries(_ path: String) throws(StoreError) -> [Entry] {
         guard let dir = opendir(path) else {
             if errno == ENOENT || errno == ENOTDIR { return [] }
             throw .io("list folder", path, errno: errno)
         }
         defer { closedir(dir) }
-        var names: [String] = []
+        var entries: [Entry] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name == "." || name == ".." { continue }
+            let type = entry.pointee.d_type
+            let isDirectory = type == UInt8(DT_UNKNOWN) ? Self.isDirectory(path + "/" + name) : type == UInt8(DT_DIR)
+            entries.append(Entry(name: name, isDirectory: isDirectory))
         }
-        return names
+        return entries
+    }
+
+    /// The wall-clock time in nanoseconds since the Unix epoch (to tell racy signatures).
+    static func nowNanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     /// Flushes the whole file system that holds `path` (one call instead of an fsync per file).

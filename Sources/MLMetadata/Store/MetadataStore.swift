@@ -31,9 +31,33 @@ public final class MetadataStore: Sendable {
     /// The absolute path of the store folder.
     public var path: String { core.root }
 
-    /// Files that could not be read into the index when the store was opened; the rest of the
-    /// store is readable regardless. Each error names the file and, where known, the line.
-    public var problems: [StoreError] { core.openProblems }
+    /// The store's files that cannot be read into the index (bad JSON, wrong fields, files that
+    /// do not belong in the layout); the rest of the store is readable regardless. Each error
+    /// names the file and, where known, the line.
+    public var problems: [StoreError] {
+        get throws {
+            try read { reader in try reader.problems() }
+        }
+    }
+
+    /// What ``refresh(check:)`` found.
+    public struct RefreshResult: Sendable, Hashable {
+        /// Files read into the index because they were new or had changed.
+        public var indexedFiles: Int
+        /// Files that were gone.
+        public var removedFiles: Int
+        /// Changed files that could not be read.
+        public var problems: [StoreError]
+    }
+
+    /// Brings the index cache in line with files changed outside the library since the store
+    /// was opened (a `git checkout`, a hand edit), reindexing only what changed. Opening a
+    /// store does this already; call it when a long-lived store object should see such changes.
+    @discardableResult
+    public func refresh(check: FreshnessCheck = .folders) throws -> RefreshResult {
+        let report = try core.refresh(check: check)
+        return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, problems: report.problems)
+    }
 
     /// Runs reads on a consistent snapshot of the index.
     func read<T>(_ body: (IndexReader) throws -> T) throws -> T {

@@ -10,8 +10,6 @@ final class StoreCore: Sendable {
     let index: IndexDatabase
     let lock: WriterLock
     let ids: IDGenerator
-    /// Problems found while indexing files when the store was opened.
-    let openProblems: [StoreError]
 
     var privateFolder: String { root + "/" + StoreLayout.privateFolder }
     var journalPath: String { privateFolder + "/journal" }
@@ -39,20 +37,36 @@ final class StoreCore: Sendable {
         try FileSystem.makeDirectories(privateFolder + "/tmp")
         self.lock = try WriterLock(path: privateFolder + "/lock")
 
-        var problems: [StoreError] = []
         let lock = self.lock
         let storeRoot = self.root
         self.index = try lock.withLock {
-            let (index, isNew) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
-            try index.pool.write { db in
-                try Self.recoverJournal(root: storeRoot, db: db)
-                if isNew {
-                    problems = try Rebuild(root: storeRoot, db: db).run()
+            let (index, _) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
+            // An interrupted write is finished first; then whatever else changed is found.
+            // On a new (empty) index the refresh is the full rebuild.
+            try index.pool.writeWithoutTransaction { db in
+                try db.inTransaction {
+                    try Self.recoverJournal(root: storeRoot, db: db)
+                    _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
+                    return .commit
                 }
             }
             return index
         }
-        self.openProblems = problems
+    }
+
+    /// Finds files changed outside the library since the index last saw them and reindexes them.
+    func refresh(check: FreshnessCheck) throws -> Refresh.Report {
+        try lock.withLock {
+            try index.pool.writeWithoutTransaction { db in
+                var report = Refresh.Report()
+                try db.inTransaction {
+                    try Self.recoverJournal(root: root, db: db)
+                    report = try Refresh(root: root, db: db, progress: options.progress).run(check: check)
+                    return .commit
+                }
+                return report
+            }
+        }
     }
 
     /// Writes `store.json`, `.gitignore` and `.gitattributes` into a new store folder.
@@ -71,6 +85,10 @@ final class StoreCore: Sendable {
     /// Runs one write call: serialized with every other writer, validated and indexed inside one
     /// SQLite transaction, then made durable through the journal. Either every file and index
     /// row of the call is written, or none is.
+    ///
+    /// If a file the call would write changed on disk since the index read it (a `git checkout`
+    /// while this store object was open), the call is rolled back, the index refreshed, and the
+    /// call run once more on the fresh index.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         try lock.withLock {
             try index.pool.writeWithoutTransaction { db in
@@ -78,41 +96,55 @@ final class StoreCore: Sendable {
                 if FileSystem.exists(journalPath) {
                     try db.inTransaction { try Self.recoverJournal(root: root, db: db); return .commit }
                 }
-                var result: T?
-                var journal: Journal?
-                var applied = false
                 do {
-                    try db.inTransaction(.immediate) {
-                        let transaction = WriteTransaction(core: self, db: db)
-                        result = try body(transaction)
-                        let changes = try transaction.finish()
-                        if !changes.entries.isEmpty {
-                            try writeJournal(changes)
-                            journal = changes
-                            CrashPoints.reach(.journalWritten)
-                            try apply(changes)
-                            applied = true
-                            CrashPoints.reach(.filesApplied)
-                            try transaction.recordSignatures()
-                        }
+                    return try attempt(body, db: db)
+                } catch let error as WriteTransaction.StaleIndex {
+                    _ = error
+                    try db.inTransaction {
+                        _ = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
                         return .commit
                     }
-                } catch {
-                    if let journal {
-                        // The index rolled back; put the files back as they were.
-                        if applied || FileSystem.exists(journalPath) { try? undo(journal) }
-                        try? FileSystem.remove(journalPath)
-                    }
-                    throw error
+                    return try attempt(body, db: db)
                 }
-                if journal != nil {
-                    CrashPoints.reach(.indexCommitted)
-                    if options.durability == .full { try FileSystem.syncFileSystem(containing: root) }
-                    try FileSystem.remove(journalPath)
-                }
-                return result!
             }
         }
+    }
+
+    private func attempt<T>(_ body: (WriteTransaction) throws -> T, db: Database) throws -> T {
+        var result: T?
+        var journal: Journal?
+        var applied = false
+        do {
+            try db.inTransaction(.immediate) {
+                let transaction = WriteTransaction(core: self, db: db)
+                result = try body(transaction)
+                let changes = try transaction.finish()
+                if !changes.entries.isEmpty {
+                    let folders = transaction.foldersBefore(changes)
+                    try writeJournal(changes)
+                    journal = changes
+                    CrashPoints.reach(.journalWritten)
+                    try apply(changes)
+                    applied = true
+                    CrashPoints.reach(.filesApplied)
+                    try transaction.recordSignatures(folders: folders)
+                }
+                return .commit
+            }
+        } catch {
+            if let journal {
+                // The index rolled back; put the files back as they were.
+                if applied || FileSystem.exists(journalPath) { try? undo(journal) }
+                try? FileSystem.remove(journalPath)
+            }
+            throw error
+        }
+        if journal != nil {
+            CrashPoints.reach(.indexCommitted)
+            if options.durability == .full { try FileSystem.syncFileSystem(containing: root) }
+            try FileSystem.remove(journalPath)
+        }
+        return result!
     }
 
     private func writeJournal(_ journal: Journal) throws(StoreError) {
@@ -168,7 +200,8 @@ final class StoreCore: Sendable {
             let writer = IndexWriter(db: db)
             for entry in journal.entries {
                 try put(entry.new, at: entry.path, root: root)
-                try writer.reindex(path: entry.path, bytes: entry.new, signature: FileSystem.signature(root + "/" + entry.path))
+                try writer.reindex(path: entry.path, content: entry.new.map { ParsedFile.parse($0, path: entry.path) },
+                                   signature: FileSystem.signature(root + "/" + entry.path))
             }
         }
         try FileSystem.remove(journalPath)

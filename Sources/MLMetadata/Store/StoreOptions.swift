@@ -16,10 +16,18 @@ public struct StoreOptions: Sendable {
     public var clock: StoreClock
     /// Create the store when the folder has none (MLMD's `READWRITE_OPENCREATE`).
     public var createIfMissing: Bool
+    /// How thoroughly opening the store checks the files against its index cache.
+    /// ``FreshnessCheck/folders`` (the default) sees everything git does.
+    public var freshnessCheck: FreshnessCheck
+    /// Called while many files are being indexed (a rebuild, a big checkout), for a progress display.
+    public var progress: (@Sendable (IndexProgress) -> Void)?
 
-    public init(durability: Durability = .relaxed, clock: StoreClock = .system, createIfMissing: Bool = true) {
+    public init(durability: Durability = .relaxed, clock: StoreClock = .system, createIfMissing: Bool = true,
+                freshnessCheck: FreshnessCheck = .folders, progress: (@Sendable (IndexProgress) -> Void)? = nil) {
         self.durability = durability
         self.clock = clock
         self.createIfMissing = createIfMissing
+        self.freshnessCheck = freshnessCheck
+        self.progress = progress
     }
 }

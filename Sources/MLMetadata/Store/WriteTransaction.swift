@@ -17,6 +17,13 @@ final class WriteTransaction {
     private var pendingFiles: [String: [UInt8]] = [:]
     private var pendingOrder: [String] = []
     private var fileIDs: [String: Int64] = [:]
+    /// The signature the index recorded for each file this call writes (nil: a new file).
+    private var expectedSignatures: [String: FileSystem.Signature?] = [:]
+
+    /// A file this call writes changed on disk since the index last read it.
+    struct StaleIndex: Error {
+        var path: String
+    }
 
     private var edges: [EdgeFile.Edge] = []
     private var edgeFile: (path: String, id: Int64)?
@@ -73,6 +80,7 @@ final class WriteTransaction {
         }
         let id = try writer.fileID(for: path)
         fileIDs[path] = id
+        expectedSignatures[path] = try reader.fileSignature(path: path)
         return id
     }
 
@@ -115,7 +123,10 @@ final class WriteTransaction {
         for path in pendingOrder {
             let new = pendingFiles[path]!
             let absolute = core.absolute(path)
-            let old = FileSystem.exists(absolute) ? try FileSystem.readFile(absolute) : nil
+            // The call was validated against the index: the files must still be what it read.
+            let current = FileSystem.signature(absolute)
+            if current != expectedSignatures[path] ?? nil { throw StaleIndex(path: path) }
+            let old = current != nil ? try FileSystem.readFile(absolute) : nil
             // Rewriting a file with the bytes it already has is not a change.
             if old == new { continue }
             entries.append(Journal.Entry(path: path, old: old, new: new))
@@ -123,12 +134,34 @@ final class WriteTransaction {
         return Journal(entries: entries)
     }
 
-    /// After the files are in place: remember their signatures, so that a later refresh knows
-    /// they are what the index holds.
-    func recordSignatures() throws {
+    /// The folders the journal's files go into (and the new folders' existing ancestors), with
+    /// their signatures before the files are written.
+    func foldersBefore(_ journal: Journal) -> [(path: String, signature: FileSystem.Signature?)] {
+        var seen: Set<String> = []
+        var out: [(String, FileSystem.Signature?)] = []
+        for entry in journal.entries {
+            var folder = FileSystem.parentPath(entry.path)
+            while seen.insert(folder).inserted {
+                let signature = FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder))
+                out.append((folder, signature))
+                // Only a folder that is about to be created changes its parent too.
+                if signature != nil || folder.isEmpty { break }
+                folder = FileSystem.parentPath(folder)
+            }
+        }
+        return out
+    }
+
+    /// After the files are in place: remember their signatures and their folders', so that a
+    /// later refresh knows they are what the index holds. A folder that had changed before this
+    /// call (unseen by the index) keeps its old signature, so that the refresh still looks at it.
+    func recordSignatures(folders: [(path: String, signature: FileSystem.Signature?)]) throws {
         for path in pendingOrder {
             guard let id = fileIDs[path] else { continue }
             try writer.setSignature(fileID: id, FileSystem.signature(core.absolute(path)))
+        }
+        for (folder, before) in folders where try reader.folderSignature(path: folder) == before {
+            try writer.setFolderSignature(folder, FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder)))
         }
     }
 }

@@ -50,7 +50,7 @@ import Testing
         try? FileSystem.remove(fixture.directory.file(".mlmd/index.sqlite-wal"))
         try? FileSystem.remove(fixture.directory.file(".mlmd/index.sqlite-shm"))
         let rebuilt = try fixture.reopen()
-        #expect(rebuilt.problems.isEmpty)
+        #expect(try rebuilt.problems.isEmpty)
         #expect(try summary(rebuilt) == expected)
     }
 }

@@ -89,8 +89,8 @@ import Testing
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
         }
-        let problem = try #require(store.problems.first)
-        #expect(store.problems.count == 1)
+        let problem = try #require(try store.problems.first)
+        #expect(try store.problems.count == 1)
         #expect(problem.path == victim)
         #expect(problem.line != nil)
         #expect(problem.description.contains("not valid JSON"))
@@ -103,9 +103,9 @@ import Testing
             let text = try String(contentsOfFile: path, encoding: .utf8)
             try ("<<<<<<< HEAD\n" + text + "=======\n" + text + ">>>>>>> other\n").write(toFile: path, atomically: false, encoding: .utf8)
         }
-        #expect(store.problems.map(\.path) == [victim])
-        #expect(store.problems.first?.line == 1)
-        #expect(store.problems.first?.description.contains("merge-conflict marker") == true)
+        #expect(try store.problems.map(\.path) == [victim])
+        #expect(try store.problems.first?.line == 1)
+        #expect(try store.problems.first?.description.contains("merge-conflict marker") == true)
         let damagedBytes = fixture.directory.read(victim)
         // The unreadable file's artifact cannot be updated through another write either.
         let types = try TypeIDs(store)
@@ -115,15 +115,16 @@ import Testing
     }
 
     @Test func wrongFieldsInAFileAreReportedWithFieldAndLine() throws {
-        let (_, victim, store) = try damagedStore { path in
+        let (fixture, victim, store) = try damagedStore { path in
             var text = try String(contentsOfFile: path, encoding: .utf8)
             text = text.replacingOccurrences(of: "\"name\": \"victim\"", with: "\"name\": 42")
             try text.write(toFile: path, atomically: false, encoding: .utf8)
         }
-        let problem = try #require(store.problems.first)
+        let problem = try #require(try store.problems.first)
         #expect(problem.path == victim)
         #expect(problem.description.contains("field 'name': expected a string"))
         #expect(problem.line == 5)
+        withExtendedLifetime(fixture) {}
     }
 
     @Test func aContextWhoseFileIsUnreadableCannotBeRecreatedOverIt() throws {
@@ -134,7 +135,7 @@ import Testing
         try "{ truncated".write(toFile: fixture.directory.file(path), atomically: false, encoding: .utf8)
         try FileManager.default.removeItem(atPath: fixture.directory.file(".mlmd"))
         let store = try fixture.reopen()
-        #expect(store.problems.map(\.path) == [path])
+        #expect(try store.problems.map(\.path) == [path])
         // The same (type, name) derives the same id and path: the write must refuse, not overwrite.
         expectStoreError(.failedPrecondition, "its file exists but is unreadable") {
             try store.putContexts([Context(typeID: types.pipeline, name: "p")])

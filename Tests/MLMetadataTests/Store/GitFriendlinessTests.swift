@@ -93,7 +93,7 @@ import MLMetadataSamples
         try copy.write(toFile: fixture.directory.file(edgeFile.replacingOccurrences(of: ".jsonl", with: "9.jsonl")), atomically: false, encoding: .utf8)
         try FileManager.default.removeItem(atPath: fixture.directory.file(".mlmd"))
         let store = try fixture.reopen()
-        #expect(store.problems.isEmpty)
+        #expect(try store.problems.isEmpty)
         let events = try store.getEventsByExecutionIDs([result.executionID])
         #expect(events.count == 1)
         #expect(try events.first?.millisecondsSinceEpoch == fixture.store.getEventsByExecutionIDs([result.executionID]).first?.millisecondsSinceEpoch)

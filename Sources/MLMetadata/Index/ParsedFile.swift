@@ -1,0 +1,73 @@
+/// The content of one store file, parsed and checked but not yet indexed.
+///
+/// Parsing is the expensive part of indexing and needs no database, so the rebuild and refresh
+/// parse files on all cores and insert the results on the database's thread.
+enum ParsedFile: Sendable {
+    case type(TypeRecord)
+    case artifact(Artifact)
+    case execution(Execution)
+    case context(Context)
+    case edges([EdgeFile.Edge])
+    /// The file cannot be indexed; the error names the file and, where known, the line.
+    case problem(StoreError)
+
+    /// Reads and parses the file at a store-relative path.
+    static func read(_ path: String, root: String) -> ParsedFile {
+        do {
+            return parse(try FileSystem.readFile(root + "/" + path), path: path)
+        } catch {
+            return .problem(StoreError(error.code, error.message, path: path))
+        }
+    }
+
+    /// Parses a file's bytes according to where the file sits in the layout.
+    static func parse(_ bytes: [UInt8], path: String) -> ParsedFile {
+        do throws(StoreError) {
+            guard let entry = StoreLayout.classify(path) else {
+                throw StoreError(.dataLoss, "file is not part of the store layout (see FORMAT.md)", path: path)
+            }
+            switch entry {
+            case .type(let kind): return .type(try parseType(bytes, kind: kind, path: path))
+            case .node(.artifact): return .artifact(try parseNode(bytes, as: Artifact.self, path: path))
+            case .node(.execution): return .execution(try parseNode(bytes, as: Execution.self, path: path))
+            case .node(.context): return .context(try parseNode(bytes, as: Context.self, path: path))
+            case .edges: return .edges(try EdgeFile.parse(bytes, path: path))
+            }
+        } catch {
+            return .problem(error)
+        }
+    }
+
+    static func parseJSON(_ bytes: [UInt8], path: String) throws(StoreError) -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw StoreError(.dataLoss, "not valid JSON: \(error.message) (column \(error.column))", path: path, line: error.line)
+        }
+    }
+
+    static func parseType(_ bytes: [UInt8], kind: TypeKind, path: String) throws(StoreError) -> TypeRecord {
+        let json = try parseJSON(bytes, path: path)
+        let record: TypeRecord
+        do {
+            record = try TypeRecord.decode(json, kind: kind)
+        } catch {
+            throw error.storeError(path: path)
+        }
+        guard record.id != 0 else { throw StoreError(.dataLoss, "\(kind.messageName) has no id", path: path) }
+        return record
+    }
+
+    static func parseNode<N: NodeCoding>(_ bytes: [UInt8], as: N.Type, path: String) throws(StoreError) -> N {
+        let json = try parseJSON(bytes, path: path)
+        let node: N
+        do {
+            node = try N.decode(json)
+        } catch {
+            throw error.storeError(path: path)
+        }
+        guard node.id != nil else { throw StoreError(.dataLoss, "\(N.kind.messageName) has no id", path: path) }
+        guard node.typeID != nil else { throw StoreError(.dataLoss, "\(N.kind.messageName) has no type_id", path: path) }
+        return node
+    }
+}
