@@ -5,6 +5,8 @@ import MLMetadata
 ///
 /// ```
 /// mlmd-stress chain STORE COUNT [--full]     record COUNT linked steps (see ChainWriter)
+/// mlmd-stress writer STORE NAME COUNT        record COUNT executions named NAME-i (see ParallelWriter)
+/// mlmd-stress reader STORE SECONDS           read and check the writers' records until SECONDS pass
 /// ```
 /// The tests kill this process at chosen or random moments and then check the store.
 @main
@@ -19,6 +21,12 @@ enum StressMain {
                 guard let count = Int(arguments[2]) else { usage() }
                 let options = StoreOptions(durability: full ? .full : .relaxed)
                 try ChainWriter(store: MetadataStore(path: arguments[1], options: options)).write(count: count)
+            case ("writer", 4):
+                guard let count = Int(arguments[3]) else { usage() }
+                try ParallelWriter(store: MetadataStore(path: arguments[1]), name: arguments[2]).write(count: count)
+            case ("reader", 3):
+                guard let seconds = Double(arguments[2]) else { usage() }
+                try ParallelReader(store: MetadataStore(path: arguments[1])).check(for: seconds)
             default:
                 usage()
             }
@@ -29,7 +37,12 @@ enum StressMain {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: mlmd-stress chain STORE COUNT [--full]\n".utf8))
+        FileHandle.standardError.write(Data("""
+            usage: mlmd-stress chain STORE COUNT [--full]
+                   mlmd-stress writer STORE NAME COUNT
+                   mlmd-stress reader STORE SECONDS
+
+            """.utf8))
         exit(64)
     }
 }
