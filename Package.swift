@@ -47,6 +47,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The MLMD benchmark scenario replayed against MLMetadata (BENCHMARKS.md).
+        .executableTarget(
+            name: "mlmd-bench",
+            dependencies: [
+                "MLMetadata",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Drives a store from a child process, for the crash and concurrency tests.
         .executableTarget(
             name: "mlmd-stress",

@@ -41,6 +41,13 @@ enum IndexSchema {
         }
     }
 
+    /// Deletes every row but the schema version, leaving an index to be rebuilt.
+    static func clear(_ db: Database) throws {
+        for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'") {
+            try db.execute(sql: "DELETE FROM \(table)")
+        }
+    }
+
     static func create(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

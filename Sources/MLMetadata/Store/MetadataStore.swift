@@ -40,6 +40,14 @@ public final class MetadataStore: Sendable {
         }
     }
 
+    /// Deletes the index cache and builds it again from the files (what `mlmd reindex` does);
+    /// ``StoreOptions/progress`` is called as files are read.
+    @discardableResult
+    public func rebuildIndex() throws -> RefreshResult {
+        let report = try core.rebuild()
+        return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, problems: report.problems)
+    }
+
     /// What ``refresh(check:)`` found.
     public struct RefreshResult: Sendable, Hashable {
         /// Files read into the index because they were new or had changed.

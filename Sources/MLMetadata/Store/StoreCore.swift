@@ -69,6 +69,22 @@ final class StoreCore: Sendable {
         }
     }
 
+    /// Empties the index and reads every file again.
+    func rebuild() throws -> Refresh.Report {
+        try lock.withLock {
+            try index.pool.writeWithoutTransaction { db in
+                var report = Refresh.Report()
+                try db.inTransaction {
+                    try IndexSchema.clear(db)
+                    try Self.recoverJournal(root: root, db: db)
+                    report = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
+                    return .commit
+                }
+                return report
+            }
+        }
+    }
+
     /// Writes `store.json`, `.gitignore` and `.gitattributes` into a new store folder.
     static func createScaffold(root: String) throws(StoreError) {
         try FileSystem.makeDirectories(root)
