@@ -37,7 +37,27 @@ struct IndexReader {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
             let kind = TypeKind.allCases.first { IndexSchema.code($0) == row[1] as Int }!
             let body: Data = row[2]
-            return try TypeRecord.decode(ParsedFile.parseJSON(Array(body), path: "index"), kind: kind)
+            if let cached = Self.typeCache.record(for: body) { return cached }
+            let record = try TypeRecord.decode(ParsedFile.parseJSON(Array(body), path: "index"), kind: kind)
+            Self.typeCache.insert(record, for: body)
+            return record
+        }
+    }
+
+    /// Types are read on every write call; their JSON is parsed once per distinct content.
+    private static let typeCache = TypeCache()
+
+    private final class TypeCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var records: [Data: TypeRecord] = [:]
+
+        func record(for body: Data) -> TypeRecord? { lock.withLock { records[body] } }
+
+        func insert(_ record: TypeRecord, for body: Data) {
+            lock.withLock {
+                if records.count > 10_000 { records.removeAll() }
+                records[body] = record
+            }
         }
     }
 

@@ -157,7 +157,14 @@ extension MetadataStore {
     }
 
     private func nodes<N: NodeCoding>(ids: [Int64], as type: N.Type) throws -> [N] {
-        try read { reader in try Set(ids).sorted().compactMap { try reader.node(id: $0, as: N.self) } }
+        guard !ids.isEmpty else { return [] }
+        // One statement for any number of ids: they travel as a JSON array.
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        return try read { reader in
+            try reader.nodes(sql: """
+                SELECT body FROM \(IndexSchema.table(N.kind).table) WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+                """, [list], as: N.self)
+        }
     }
 
     private func nodes<N: NodeCoding>(typeName: String, version: String?, as type: N.Type) throws -> [N] {

@@ -9,11 +9,8 @@ final class StoreCore: Sendable {
     let options: StoreOptions
     let index: IndexDatabase
     let lock: WriterLock
+    let files: JournaledFiles
     let ids: IDGenerator
-
-    var privateFolder: String { root + "/" + StoreLayout.privateFolder }
-    var journalPath: String { privateFolder + "/journal" }
-    var temporaryFolder: String { privateFolder + "/tmp" }
 
     func absolute(_ relativePath: String) -> String { root + "/" + relativePath }
 
@@ -36,8 +33,9 @@ final class StoreCore: Sendable {
         let privateFolder = self.root + "/" + StoreLayout.privateFolder
         try FileSystem.makeDirectories(privateFolder + "/tmp")
         self.lock = try WriterLock(path: privateFolder + "/lock")
+        let files = try JournaledFiles(root: self.root)
+        self.files = files
 
-        let lock = self.lock
         let storeRoot = self.root
         self.index = try lock.withLock {
             let (index, _) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
@@ -45,7 +43,7 @@ final class StoreCore: Sendable {
             // On a new (empty) index the refresh is the full rebuild.
             try index.pool.writeWithoutTransaction { db in
                 try db.inTransaction {
-                    try Self.recoverJournal(root: storeRoot, db: db)
+                    try Self.recover(files, db: db)
                     _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
                     return .commit
                 }
@@ -60,7 +58,7 @@ final class StoreCore: Sendable {
             try index.pool.writeWithoutTransaction { db in
                 var report = Refresh.Report()
                 try db.inTransaction {
-                    try Self.recoverJournal(root: root, db: db)
+                    try Self.recover(files, db: db)
                     report = try Refresh(root: root, db: db, progress: options.progress).run(check: check)
                     return .commit
                 }
@@ -76,7 +74,7 @@ final class StoreCore: Sendable {
                 var report = Refresh.Report()
                 try db.inTransaction {
                     try IndexSchema.clear(db)
-                    try Self.recoverJournal(root: root, db: db)
+                    try Self.recover(files, db: db)
                     report = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
                     return .commit
                 }
@@ -109,8 +107,8 @@ final class StoreCore: Sendable {
         try lock.withLock {
             try index.pool.writeWithoutTransaction { db in
                 // A writer in another process may have died mid-write.
-                if FileSystem.exists(journalPath) {
-                    try db.inTransaction { try Self.recoverJournal(root: root, db: db); return .commit }
+                if files.hasPending {
+                    try db.inTransaction { try Self.recover(files, db: db); return .commit }
                 }
                 do {
                     return try attempt(body, db: db)
@@ -129,7 +127,6 @@ final class StoreCore: Sendable {
     private func attempt<T>(_ body: (WriteTransaction) throws -> T, db: Database) throws -> T {
         var result: T?
         var journal: Journal?
-        var applied = false
         do {
             try db.inTransaction(.immediate) {
                 let transaction = WriteTransaction(core: self, db: db)
@@ -137,11 +134,10 @@ final class StoreCore: Sendable {
                 let changes = try transaction.finish()
                 if !changes.entries.isEmpty {
                     let folders = transaction.foldersBefore(changes)
-                    try writeJournal(changes)
+                    try files.begin(changes, sync: options.durability == .full)
                     journal = changes
                     CrashPoints.reach(.journalWritten)
-                    try apply(changes)
-                    applied = true
+                    try files.apply(changes)
                     CrashPoints.reach(.filesApplied)
                     try transaction.recordSignatures(folders: folders)
                 }
@@ -149,77 +145,33 @@ final class StoreCore: Sendable {
             }
         } catch {
             if let journal {
-                // The index rolled back; put the files back as they were.
-                if applied || FileSystem.exists(journalPath) { try? undo(journal) }
-                try? FileSystem.remove(journalPath)
+                // The index rolled back; put the files back as they were (the old bytes of files
+                // the call never reached are what they have anyway).
+                try? files.undo(journal)
+                try? files.clear()
             }
             throw error
         }
         if journal != nil {
             CrashPoints.reach(.indexCommitted)
             if options.durability == .full { try FileSystem.syncFileSystem(containing: root) }
-            try FileSystem.remove(journalPath)
+            try files.clear()
         }
         return result!
-    }
-
-    private func writeJournal(_ journal: Journal) throws(StoreError) {
-        let temporary = journalPath + ".tmp"
-        try FileSystem.writeFile(temporary, journal.encoded(), sync: options.durability == .full)
-        try FileSystem.rename(temporary, to: journalPath)
-        if options.durability == .full { try FileSystem.syncDirectory(privateFolder) }
-    }
-
-    private func apply(_ journal: Journal) throws(StoreError) {
-        for entry in journal.entries {
-            try Self.put(entry.new, at: entry.path, root: root)
-            CrashPoints.reach(.fileApplied)
-        }
-    }
-
-    private func undo(_ journal: Journal) throws(StoreError) {
-        for entry in journal.entries.reversed() {
-            try Self.put(entry.old, at: entry.path, root: root)
-        }
-    }
-
-    /// Replaces the file at a store-relative path atomically (temporary file + rename), or
-    /// removes it when `bytes` is nil.
-    static func put(_ bytes: [UInt8]?, at relativePath: String, root: String) throws(StoreError) {
-        let target = root + "/" + relativePath
-        guard let bytes else {
-            try FileSystem.remove(target)
-            return
-        }
-        let temporary = root + "/" + StoreLayout.privateFolder + "/tmp/" + UUID().uuidString
-        try FileSystem.writeFile(temporary, bytes)
-        do {
-            try FileSystem.rename(temporary, to: target)
-        } catch {
-            try FileSystem.makeDirectories(FileSystem.parentPath(target))
-            try FileSystem.rename(temporary, to: target)
-        }
     }
 
     // MARK: - Recovery
 
     /// Rolls a complete journal forward (files and index), or drops an incomplete one.
-    static func recoverJournal(root: String, db: Database) throws {
-        let privateFolder = root + "/" + StoreLayout.privateFolder
-        let journalPath = privateFolder + "/journal"
-        try FileSystem.remove(journalPath + ".tmp")
-        for name in try FileSystem.list(privateFolder + "/tmp") {
-            try FileSystem.remove(privateFolder + "/tmp/" + name)
+    static func recover(_ files: JournaledFiles, db: Database) throws {
+        try files.removeTemporaryFiles()
+        guard let journal = try files.pending() else { return }
+        let writer = IndexWriter(db: db)
+        for entry in journal.entries {
+            try files.put(entry.new, at: entry.path)
+            try writer.reindex(path: entry.path, content: entry.new.map { ParsedFile.parse($0, path: entry.path) },
+                               signature: FileSystem.signature(files.root + "/" + entry.path))
         }
-        guard FileSystem.exists(journalPath) else { return }
-        if let journal = Journal.decode(try FileSystem.readFile(journalPath, limit: Int.max)) {
-            let writer = IndexWriter(db: db)
-            for entry in journal.entries {
-                try put(entry.new, at: entry.path, root: root)
-                try writer.reindex(path: entry.path, content: entry.new.map { ParsedFile.parse($0, path: entry.path) },
-                                   signature: FileSystem.signature(root + "/" + entry.path))
-            }
-        }
-        try FileSystem.remove(journalPath)
+        try files.clear()
     }
 }

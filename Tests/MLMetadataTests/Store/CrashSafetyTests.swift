@@ -47,7 +47,8 @@ enum ChainCheck {
     static func verify(_ path: String) throws -> Int {
         let store = try MetadataStore(path: path)
         #expect(try store.problems.isEmpty, "\(String(describing: try? store.problems))")
-        #expect(!FileManager.default.fileExists(atPath: path + "/.mlmd/journal"), "the journal was not recovered")
+        let journal = try FileManager.default.attributesOfItem(atPath: path + "/.mlmd/journal")[.size] as? Int
+        #expect(journal == 0, "the journal was not recovered")
         #expect(try FileManager.default.contentsOfDirectory(atPath: path + "/.mlmd/tmp").isEmpty, "temporary files were left")
 
         let executions = try store.getExecutionsByType("Step")
