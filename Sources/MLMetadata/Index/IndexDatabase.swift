@@ -30,7 +30,7 @@ final class IndexDatabase: Sendable {
         configuration.prepareDatabase { db in
             // The index is a cache: NORMAL keeps it consistent across crashes (WAL) without an
             // fsync per transaction; the files, not the index, are what must be durable.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path

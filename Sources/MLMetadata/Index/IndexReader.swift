@@ -101,21 +101,39 @@ struct IndexReader {
     /// The store-relative path of the file a node was read from.
     func filePath(ofNode kind: NodeKind, id: Int64) throws -> String? {
         let table = IndexSchema.table(kind)
-        return try String.fetchOne(db.cachedStatement(sql: """
-            SELECT file.path FROM \(table.table) JOIN file ON file.id = \(table.table).file_id WHERE \(table.table).id = ?
-            """), arguments: [id])
+        return try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT file.folder, file.name FROM \(table.table) JOIN file ON file.id = \(table.table).file_id WHERE \(table.table).id = ?
+            """), arguments: [id]).map { Self.path($0) }
     }
 
     func filePath(ofType id: Int64) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT file.path FROM type JOIN file ON file.id = type.file_id WHERE type.id = ?"),
-                            arguments: [id])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT file.folder, file.name FROM type JOIN file ON file.id = type.file_id WHERE type.id = ?"),
+                         arguments: [id]).map { Self.path($0) }
     }
 
-    /// The signature recorded for a file; nil when the file is unknown or its signature is.
-    func fileSignature(path: String) throws -> FileSystem.Signature? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, mtime_ns, inode FROM file WHERE path = ?"),
-                                         arguments: [path]), (row[0] as Int64) >= 0 else { return nil }
-        return FileSystem.Signature(size: row[0], modificationNanoseconds: row[1], inode: row[2])
+    /// A path from a row whose first two columns are a file's folder and name.
+    static func path(_ row: Row, from column: Int = 0) -> String {
+        let folder: String = row[column]
+        let name: String = row[column + 1]
+        return folder.isEmpty ? name : folder + "/" + name
+    }
+
+    /// What the index knows of a file: its row id, signature (nil if unknown) and problem.
+    struct FileState {
+        var id: Int64
+        var signature: FileSystem.Signature?
+        var problem: String?
+    }
+
+    func fileState(path: String) throws -> FileState? {
+        let (folder, name) = IndexSchema.split(path)
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT file.id, size, mtime_ns, inode, problem.message FROM file LEFT JOIN problem ON problem.file_id = file.id
+            WHERE folder = ? AND name = ?
+            """), arguments: [folder, name]) else { return nil }
+        let size: Int64 = row[1]
+        return FileState(id: row[0], signature: size < 0 ? nil : FileSystem.Signature(size: size, modificationNanoseconds: row[2], inode: row[3]),
+                         problem: row[4])
     }
 
     /// The signature recorded for a folder; nil when the folder is unknown.
@@ -125,21 +143,12 @@ struct IndexReader {
         return FileSystem.Signature(size: 0, modificationNanoseconds: row[0], inode: row[1])
     }
 
-    func fileExists(path: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM file WHERE path = ?"), arguments: [path]) ?? false
-    }
-
     /// Every file that could not be indexed, by path.
     func problems() throws -> [StoreError] {
         try Row.fetchAll(db, sql: """
-            SELECT file.path, problem.line, problem.message FROM problem JOIN file ON file.id = problem.file_id ORDER BY file.path
-            """).map { StoreError(.dataLoss, $0[2], path: $0[0], line: $0[1]) }
-    }
-
-    /// The problem recorded for a file that could not be indexed.
-    func problem(path: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT message FROM problem JOIN file ON file.id = problem.file_id WHERE file.path = ?"),
-                            arguments: [path])
+            SELECT file.folder, file.name, problem.line, problem.message FROM problem JOIN file ON file.id = problem.file_id
+            ORDER BY file.folder, file.name
+            """).map { StoreError(.dataLoss, $0[3], path: Self.path($0), line: $0[2]) }
     }
 
     // MARK: Edges

@@ -9,7 +9,7 @@ import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 3
+    static let version = 4
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -41,6 +41,24 @@ enum IndexSchema {
         }
     }
 
+    /// A store-relative path as the `file` table keeps it: (folder, name).
+    static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    /// Edge kinds in the `edge` table; each has a view with MLMD's column names.
+    enum EdgeKind: Int {
+        /// a = artifact, b = execution.
+        case event = 1
+        /// a = artifact, b = context.
+        case attribution = 2
+        /// a = execution, b = context.
+        case association = 3
+        /// a = child context, b = parent context.
+        case parentContext = 4
+    }
+
     /// Deletes every row but the schema version, leaving an index to be rebuilt.
     static func clear(_ db: Database) throws {
         for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'") {
@@ -48,6 +66,9 @@ enum IndexSchema {
         }
     }
 
+    /// Every write call touches these tables and indexes; each one costs a page write when the
+    /// transaction commits, so the schema keeps them few: one file table with one index, one
+    /// edge table with three, node tables without a file index (the file row names its entity).
     static func create(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -56,14 +77,15 @@ enum IndexSchema {
             -- inode, as git's index keeps them) and when that signature was taken.
             CREATE TABLE file (
               id INTEGER PRIMARY KEY,
-              path TEXT NOT NULL UNIQUE,
               folder TEXT NOT NULL,           -- the parent folder's path ('' for the store root)
+              name TEXT NOT NULL,
+              entity_id INTEGER,              -- the type or node a type or node file holds
               size INTEGER NOT NULL DEFAULT -1,
               mtime_ns INTEGER NOT NULL DEFAULT -1,
               inode INTEGER NOT NULL DEFAULT -1,
-              checked_ns INTEGER NOT NULL DEFAULT 0
+              checked_ns INTEGER NOT NULL DEFAULT 0,
+              UNIQUE (folder, name)
             );
-            CREATE INDEX file_by_folder ON file(folder);
             -- Files that could not be indexed, with the reason (reported by open and fsck).
             CREATE TABLE problem (
               file_id INTEGER PRIMARY KEY,
@@ -92,7 +114,6 @@ enum IndexSchema {
             CREATE INDEX type_by_name ON type(kind, name, version);
             CREATE INDEX type_by_stem ON type(kind, stem_key);
             CREATE INDEX type_by_external_id ON type(external_id) WHERE external_id IS NOT NULL;
-            CREATE INDEX type_by_file ON type(file_id);
             """)
         for table in [artifacts, executions, contexts] {
             let extraColumns = switch table.kind {
@@ -116,7 +137,6 @@ enum IndexSchema {
                 CREATE INDEX \(table.table)_by_external_id ON \(table.table)(external_id) WHERE external_id IS NOT NULL;
                 CREATE INDEX \(table.table)_by_create_time ON \(table.table)(create_time, id);
                 CREATE INDEX \(table.table)_by_update_time ON \(table.table)(update_time, id);
-                CREATE INDEX \(table.table)_by_file ON \(table.table)(file_id);
                 CREATE TABLE \(table.propertyTable) (
                   \(table.idColumn) INTEGER NOT NULL,
                   is_custom INTEGER NOT NULL,
@@ -132,32 +152,25 @@ enum IndexSchema {
         try db.execute(sql: """
             CREATE INDEX artifact_by_uri ON artifact(uri);
 
-            CREATE TABLE event (
-              artifact_id INTEGER NOT NULL,
-              execution_id INTEGER NOT NULL,
-              type INTEGER NOT NULL,
-              milliseconds INTEGER,
-              path TEXT,                      -- the steps as compact JSON, NULL without a path
+            -- All edges in one table (see EdgeKind), read through the views below.
+            CREATE TABLE edge (
+              kind INTEGER NOT NULL,
+              a INTEGER NOT NULL,
+              b INTEGER NOT NULL,
+              type INTEGER,                   -- events: the event type
+              milliseconds INTEGER,           -- events
+              path TEXT,                      -- events: the steps as compact JSON, NULL without a path
               file_id INTEGER NOT NULL
             );
-            CREATE INDEX event_by_execution ON event(execution_id);
-            CREATE INDEX event_by_artifact ON event(artifact_id, execution_id, type);
-            CREATE INDEX event_by_file ON event(file_id);
+            CREATE INDEX edge_by_a ON edge(kind, a, b);
+            CREATE INDEX edge_by_b ON edge(kind, b, a);
+            CREATE INDEX edge_by_file ON edge(file_id);
 
-            CREATE TABLE attribution (context_id INTEGER NOT NULL, artifact_id INTEGER NOT NULL, file_id INTEGER NOT NULL);
-            CREATE INDEX attribution_by_context ON attribution(context_id, artifact_id);
-            CREATE INDEX attribution_by_artifact ON attribution(artifact_id);
-            CREATE INDEX attribution_by_file ON attribution(file_id);
-
-            CREATE TABLE association (context_id INTEGER NOT NULL, execution_id INTEGER NOT NULL, file_id INTEGER NOT NULL);
-            CREATE INDEX association_by_context ON association(context_id, execution_id);
-            CREATE INDEX association_by_execution ON association(execution_id);
-            CREATE INDEX association_by_file ON association(file_id);
-
-            CREATE TABLE parent_context (child_id INTEGER NOT NULL, parent_id INTEGER NOT NULL, file_id INTEGER NOT NULL);
-            CREATE INDEX parent_context_by_child ON parent_context(child_id, parent_id);
-            CREATE INDEX parent_context_by_parent ON parent_context(parent_id);
-            CREATE INDEX parent_context_by_file ON parent_context(file_id);
+            CREATE VIEW event AS SELECT rowid AS edge_id, a AS artifact_id, b AS execution_id, type, milliseconds, path, file_id
+              FROM edge WHERE kind = 1;
+            CREATE VIEW attribution AS SELECT a AS artifact_id, b AS context_id, file_id FROM edge WHERE kind = 2;
+            CREATE VIEW association AS SELECT a AS execution_id, b AS context_id, file_id FROM edge WHERE kind = 3;
+            CREATE VIEW parent_context AS SELECT a AS child_id, b AS parent_id, file_id FROM edge WHERE kind = 4;
             """)
         try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", arguments: [String(version)])
     }

@@ -16,10 +16,11 @@ struct IndexWriter {
 
     /// The id of the file row for `path` and whether it was just created.
     func fileRow(for path: String) throws -> (id: Int64, isNew: Bool) {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE path = ?"), arguments: [path]) {
+        let (folder, name) = IndexSchema.split(path)
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE folder = ? AND name = ?"), arguments: [folder, name]) {
             return (id, false)
         }
-        try db.cachedStatement(sql: "INSERT INTO file(path, folder) VALUES (?, ?)").execute(arguments: [path, FileSystem.parentPath(path)])
+        try db.cachedStatement(sql: "INSERT INTO file(folder, name) VALUES (?, ?)").execute(arguments: [folder, name])
         return (db.lastInsertedRowID, true)
     }
 
@@ -41,21 +42,34 @@ struct IndexWriter {
     }
 
     /// Deletes every row that came from the file, keeping the file row itself.
-    func clearRows(ofFile fileID: Int64) throws {
-        for table in [IndexSchema.artifacts, IndexSchema.executions, IndexSchema.contexts] {
-            try db.cachedStatement(sql: """
-                DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) IN (SELECT id FROM \(table.table) WHERE file_id = ?)
-                """).execute(arguments: [fileID])
-            try db.cachedStatement(sql: "DELETE FROM \(table.table) WHERE file_id = ?").execute(arguments: [fileID])
+    func clearRows(ofFile fileID: Int64, path: String) throws {
+        let entity = try Int64.fetchOne(db.cachedStatement(sql: "SELECT entity_id FROM file WHERE id = ?"), arguments: [fileID])
+        switch StoreLayout.classify(path) {
+        case .type?:
+            if let entity { try db.cachedStatement(sql: "DELETE FROM type WHERE id = ? AND file_id = ?").execute(arguments: [entity, fileID]) }
+        case .node(let kind)?:
+            if let entity {
+                let table = IndexSchema.table(kind)
+                try db.cachedStatement(sql: """
+                    DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) = ?1
+                      AND EXISTS (SELECT 1 FROM \(table.table) WHERE id = ?1 AND file_id = ?2)
+                    """).execute(arguments: [entity, fileID])
+                try db.cachedStatement(sql: "DELETE FROM \(table.table) WHERE id = ? AND file_id = ?").execute(arguments: [entity, fileID])
+            }
+        case .edges?:
+            try db.cachedStatement(sql: "DELETE FROM edge WHERE file_id = ?").execute(arguments: [fileID])
+        case nil:
+            break
         }
-        for table in ["type", "event", "attribution", "association", "parent_context", "problem"] {
-            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE file_id = ?").execute(arguments: [fileID])
-        }
+        try db.cachedStatement(sql: "UPDATE file SET entity_id = NULL WHERE id = ?").execute(arguments: [fileID])
+        try db.cachedStatement(sql: "DELETE FROM problem WHERE file_id = ?").execute(arguments: [fileID])
     }
 
     func removeFile(path: String) throws {
-        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE path = ?"), arguments: [path]) else { return }
-        try clearRows(ofFile: id)
+        let (folder, name) = IndexSchema.split(path)
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE folder = ? AND name = ?"),
+                                          arguments: [folder, name]) else { return }
+        try clearRows(ofFile: id, path: path)
         try db.cachedStatement(sql: "DELETE FROM file WHERE id = ?").execute(arguments: [id])
     }
 
@@ -69,9 +83,12 @@ struct IndexWriter {
                 type.id, IndexSchema.code(type.kind), type.name, type.version ?? "", type.stem.lowercased(),
                 type.externalID, fileID, Data(body),
             ])
+        try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [type.id, fileID])
     }
 
-    func upsertNode<N: NodeCoding>(_ node: N, fileID: Int64) throws {
+    /// Inserts or replaces a node's row and property rows. `isNew`: the id is not in the index
+    /// yet, so there are no old property rows to delete.
+    func upsertNode<N: NodeCoding>(_ node: N, fileID: Int64, isNew: Bool = false) throws {
         let table = IndexSchema.table(N.kind)
         guard let id = node.id, let typeID = node.typeID else { preconditionFailure("indexing a node without id or type") }
         var columns = "id, type_id, name, external_id, create_time, update_time, file_id, body"
@@ -93,7 +110,10 @@ struct IndexWriter {
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table.table)(\(columns)) VALUES (\(placeholders))")
             .execute(arguments: arguments)
-        try db.cachedStatement(sql: "DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [id, fileID])
+        if !isNew {
+            try db.cachedStatement(sql: "DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) = ?").execute(arguments: [id])
+        }
         let insert = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO \(table.propertyTable)(\(table.idColumn), is_custom, name, int_value, double_value, string_value, bool_value)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -121,26 +141,24 @@ struct IndexWriter {
         let path: String? = event.path.map { steps in
             String(decoding: JSONWriter.write(ProtoJSON.encode(Event(path: steps, type: nil)), style: .compact), as: UTF8.self)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO event(artifact_id, execution_id, type, milliseconds, path, file_id) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                event.artifactID, event.executionID, event.type?.number ?? 0, event.millisecondsSinceEpoch, path, fileID,
-            ])
+        try db.cachedStatement(sql: "INSERT INTO edge(kind, a, b, type, milliseconds, path, file_id) VALUES (1, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [event.artifactID, event.executionID, event.type?.number ?? 0, event.millisecondsSinceEpoch, path, fileID])
     }
 
     func insertAttribution(_ edge: Attribution, fileID: Int64) throws {
-        try db.cachedStatement(sql: "INSERT INTO attribution(context_id, artifact_id, file_id) VALUES (?, ?, ?)")
-            .execute(arguments: [edge.contextID, edge.artifactID, fileID])
+        try insertEdge(.attribution, edge.artifactID, edge.contextID, fileID: fileID)
     }
 
     func insertAssociation(_ edge: Association, fileID: Int64) throws {
-        try db.cachedStatement(sql: "INSERT INTO association(context_id, execution_id, file_id) VALUES (?, ?, ?)")
-            .execute(arguments: [edge.contextID, edge.executionID, fileID])
+        try insertEdge(.association, edge.executionID, edge.contextID, fileID: fileID)
     }
 
     func insertParentContext(_ edge: ParentContext, fileID: Int64) throws {
-        try db.cachedStatement(sql: "INSERT INTO parent_context(child_id, parent_id, file_id) VALUES (?, ?, ?)")
-            .execute(arguments: [edge.childID, edge.parentID, fileID])
+        try insertEdge(.parentContext, edge.childID, edge.parentID, fileID: fileID)
+    }
+
+    private func insertEdge(_ kind: IndexSchema.EdgeKind, _ a: Int64, _ b: Int64, fileID: Int64) throws {
+        try db.cachedStatement(sql: "INSERT INTO edge(kind, a, b, file_id) VALUES (?, ?, ?, ?)").execute(arguments: [kind.rawValue, a, b, fileID])
     }
 }
 

@@ -69,7 +69,8 @@ struct Refresh {
             for (path, known) in knownFolders {
                 guard let current = FileSystem.folderSignature(absolute(path)) else {
                     // Gone: forget its files (its subfolders are known folders too, handled alike).
-                    plan.removed += try String.fetchAll(db.cachedStatement(sql: "SELECT path FROM file WHERE folder = ?"), arguments: [path])
+                    plan.removed += try Row.fetchAll(db.cachedStatement(sql: "SELECT folder, name FROM file WHERE folder = ?"), arguments: [path])
+                        .map { IndexReader.path($0) }
                     plan.folders.append((path, nil))
                     continue
                 }
@@ -109,11 +110,11 @@ struct Refresh {
         plan.scanned.insert(folder)
         plan.folders.append((folder, signature))
         var knownFiles: [String: Signed] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT path, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?"),
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?"),
                                        arguments: [folder])
         while let row = try rows.next() {
-            knownFiles[row[0]] = Signed(signature: FileSystem.Signature(size: row[1], modificationNanoseconds: row[2], inode: row[3]),
-                                        checked: row[4])
+            knownFiles[IndexReader.path(row)] = Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]),
+                                                       checked: row[5])
         }
         for entry in try FileSystem.entries(absolute(folder)) where isData(entry, in: folder) {
             let path = join(folder, entry.name)
@@ -146,11 +147,11 @@ struct Refresh {
 
     /// The thorough pass: every indexed file outside the folders already scanned.
     private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT path, folder, size, mtime_ns, inode, checked_ns FROM file")
+        let rows = try Row.fetchCursor(db, sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file")
         while let row = try rows.next() {
-            let folder: String = row[1]
+            let folder: String = row[0]
             if scanned.contains(folder) { continue }
-            let path: String = row[0]
+            let path = IndexReader.path(row)
             let known = Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]), checked: row[5])
             if let current = FileSystem.signature(absolute(path)) {
                 if !known.matches(current) { plan.changed.append((path, current)) }

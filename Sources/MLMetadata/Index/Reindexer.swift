@@ -15,13 +15,13 @@ extension IndexWriter {
             return nil
         }
         let (fileID, isNew) = try fileRow(for: path)
-        if !isNew { try clearRows(ofFile: fileID) }
+        if !isNew { try clearRows(ofFile: fileID, path: path) }
         try setSignature(fileID: fileID, signature)
         switch content {
         case .type(let record): try upsertType(record, fileID: fileID, body: JSONWriter.fileBytes(record.json))
-        case .artifact(let node): try upsertNode(node, fileID: fileID)
-        case .execution(let node): try upsertNode(node, fileID: fileID)
-        case .context(let node): try upsertNode(node, fileID: fileID)
+        case .artifact(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
+        case .execution(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
+        case .context(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
         case .edges(let edges):
             for edge in edges {
                 switch edge {
@@ -37,6 +37,11 @@ extension IndexWriter {
             return error
         }
         return nil
+    }
+
+    /// Whether a node with this id is indexed already (from another file: a duplicate id).
+    private func nodeIndexed<N: NodeCoding>(_ node: N) throws -> Bool {
+        try IndexReader(db: db).nodeExists(kind: N.kind, id: node.id!)
     }
 
     /// Reads a file from disk and reindexes it.

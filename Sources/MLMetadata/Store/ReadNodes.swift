@@ -213,9 +213,9 @@ extension MetadataStore {
             let placeholders = Array(repeating: "?", count: Set(ids).count).joined(separator: ", ")
             guard !placeholders.isEmpty else { return [] }
             let rows = try Row.fetchAll(reader.db, sql: """
-                SELECT event.artifact_id, event.execution_id, event.type, event.milliseconds, event.path, file.path
+                SELECT event.artifact_id, event.execution_id, event.type, event.milliseconds, event.path, file.folder, file.name
                 FROM event JOIN file ON file.id = event.file_id
-                WHERE event.\(column) IN (\(placeholders)) ORDER BY event.rowid
+                WHERE event.\(column) IN (\(placeholders)) ORDER BY event.edge_id
                 """, arguments: StatementArguments(Array(Set(ids))))
             // The same event recorded on two branches sits in two edge files: keep the copy from
             // the file whose path sorts first (FORMAT.md §6).
@@ -223,7 +223,7 @@ extension MetadataStore {
             var order: [[Int64]] = []
             for row in rows {
                 let key: [Int64] = [row[0], row[1], row[2]]
-                let file: String = row[5]
+                let file = IndexReader.path(row, from: 5)
                 if let existing = chosen[key] {
                     if file < existing.file { chosen[key] = (file, row) }
                 } else {

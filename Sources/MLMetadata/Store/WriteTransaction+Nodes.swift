@@ -62,7 +62,7 @@ extension WriteTransaction {
         node.id = newID
         node.createTimeSinceEpoch = now
         node.lastUpdateTimeSinceEpoch = now
-        try store(node, type: type)
+        try store(node, type: type, isNew: true)
         return newID
     }
 
@@ -95,7 +95,7 @@ extension WriteTransaction {
         // A no-op update leaves the file and last_update_time alone (unless forced).
         if updated == stored && !options.forceUpdateTime { return id }
         updated.lastUpdateTimeSinceEpoch = now
-        try store(updated, type: type)
+        try store(updated, type: type, isNew: false)
         return id
     }
 

@@ -54,19 +54,20 @@ final class WriteTransaction {
         queue(path, bytes)
     }
 
-    func store<N: NodeCoding>(_ node: N, type: TypeRecord) throws {
+    /// Stores a node the call created (`isNew`) or changed.
+    func store<N: NodeCoding>(_ node: N, type: TypeRecord, isNew: Bool) throws {
         guard let id = node.id, let createTime = node.createTimeSinceEpoch else {
             preconditionFailure("storing a node without id or create time")
         }
-        let path = try reader.filePath(ofNode: N.kind, id: id)
-            ?? StoreLayout.nodePath(kind: N.kind, typeStem: type.stem, id: id, createTime: createTime)
+        let existingPath = isNew ? nil : try reader.filePath(ofNode: N.kind, id: id)
+        let path = existingPath ?? StoreLayout.nodePath(kind: N.kind, typeStem: type.stem, id: id, createTime: createTime)
         let bytes = JSONWriter.fileBytes(node.json)
         guard bytes.count <= NameRules.maximumFileBytes else {
             throw StoreError.invalidArgument("\(N.kind.messageName) \(node.name.map { "'\(NameRules.preview($0))'" } ?? String(id)) "
                 + "would take \(bytes.count) bytes, more than the \(NameRules.maximumFileBytes)-byte limit of an entity file")
         }
         let fileID = try claim(path, for: "\(N.kind.messageName) \(id)")
-        try writer.upsertNode(node, fileID: fileID)
+        try writer.upsertNode(node, fileID: fileID, isNew: isNew)
         queue(path, bytes)
     }
 
@@ -74,13 +75,19 @@ final class WriteTransaction {
     /// but could not be indexed: that file is the user's to fix, and nothing else is touched.
     private func claim(_ path: String, for what: String) throws -> Int64 {
         if let id = fileIDs[path] { return id }
-        if let problem = try reader.problem(path: path) {
-            throw StoreError(.failedPrecondition, "cannot write \(what): its file exists but is unreadable (\(problem)); fix or remove it first",
-                             path: path)
+        let id: Int64
+        if let state = try reader.fileState(path: path) {
+            if let problem = state.problem {
+                throw StoreError(.failedPrecondition, "cannot write \(what): its file exists but is unreadable (\(problem)); fix or remove it first",
+                                 path: path)
+            }
+            id = state.id
+            expectedSignatures[path] = state.signature
+        } else {
+            id = try writer.fileID(for: path)
+            expectedSignatures[path] = .some(nil)
         }
-        let id = try writer.fileID(for: path)
         fileIDs[path] = id
-        expectedSignatures[path] = try reader.fileSignature(path: path)
         return id
     }
 
@@ -97,7 +104,7 @@ final class WriteTransaction {
             fileID = edgeFile.id
         } else {
             var path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
-            while try reader.fileExists(path: path) || FileSystem.exists(core.absolute(path)) {
+            while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
                 path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
             }
             fileID = try claim(path, for: "the edge file of this call")
