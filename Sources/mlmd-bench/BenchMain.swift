@@ -39,7 +39,15 @@ struct BenchMain: ParsableCommand {
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
+    @Option var profileOpen: String?
+
     func run() throws {
+        if let path = ProcessInfo.processInfo.environment["PROFILE_REBUILD"] { try ProfileRebuild.run(path); return }
+        if let profileOpen {
+            if ProcessInfo.processInfo.environment["ONLY_FILES"] == nil { try ProfileOpen.run(profileOpen, times: repeats, check: .folders) }
+            try ProfileOpen.run(profileOpen, times: repeats, check: .files)
+            return
+        }
         let log = Log(quiet: quiet)
         let path = store ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlmd-bench-\(UUID().uuidString)").path
         guard !FileManager.default.fileExists(atPath: path) else {

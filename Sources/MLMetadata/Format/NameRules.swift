@@ -28,7 +28,7 @@ enum NameRules {
         if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw .invalidArgument("\(what) '\(preview(text))' contains the control character U+\(hex(bad.value)); type names become file names")
         }
-        if text.contains("/") || text.contains("\\") {
+        if text.utf8.contains(UInt8(ascii: "/")) || text.utf8.contains(UInt8(ascii: "\\")) {
             throw .invalidArgument("\(what) '\(preview(text))' contains a path separator ('/' or '\\'); type names become file names")
         }
         if text == "." || text == ".." || text.hasPrefix(".") {

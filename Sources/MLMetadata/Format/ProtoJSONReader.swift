@@ -30,7 +30,7 @@ struct MessageReader {
     /// Takes the member with proto name `name` (or its camelCase alias), if present.
     /// `null` counts as absent, as in proto3 JSON.
     mutating func take(_ name: String) throws(ProtoJSONError) -> (value: JSONValue, line: Int)? {
-        let camel = Self.lowerCamelCase(name)
+        let camel = Self.camelCaseNames[name] ?? Self.lowerCamelCase(name)
         var found: (JSONValue, Int)?
         for (position, member) in object.members.enumerated() where member.key == name || member.key == camel {
             if found != nil {
@@ -145,9 +145,18 @@ struct MessageReader {
         }
     }
 
+    /// The JSON names of every MLMD field name the store reads (computed once, not per field).
+    private static let camelCaseNames: [String: String] = Dictionary(uniqueKeysWithValues: [
+        "id", "type_id", "type", "name", "uri", "external_id", "state", "last_known_state", "properties", "custom_properties",
+        "create_time_since_epoch", "last_update_time_since_epoch", "system_metadata", "int_value", "double_value",
+        "string_value", "struct_value", "proto_value", "bool_value", "version", "description", "base_type", "input_type",
+        "output_type", "artifact_id", "execution_id", "context_id", "child_id", "parent_id", "path", "steps", "index", "key",
+        "milliseconds_since_epoch", "@type", "value", "format", "format_version",
+    ].map { ($0, lowerCamelCase($0)) })
+
     /// `custom_properties` → `customProperties`.
     static func lowerCamelCase(_ name: String) -> String {
-        guard name.contains("_") else { return name }
+        guard name.utf8.contains(UInt8(ascii: "_")) else { return name }
         var out = ""
         var upperNext = false
         for character in name {

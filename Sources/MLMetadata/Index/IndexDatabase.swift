@@ -12,7 +12,9 @@ final class IndexDatabase: Sendable {
     /// caller to rebuild it from the files. Call with the store's writer lock held.
     static func open(path: String) throws -> (index: IndexDatabase, isNew: Bool) {
         let existed = FileManager.default.fileExists(atPath: path)
-        if existed, let index = try? IndexDatabase(path: path), (try? index.schemaVersion()) == IndexSchema.version {
+        if existed, let index = try? IndexDatabase(path: path),
+            (try? index.pool.writeWithoutTransaction { try Self.schemaVersion($0) }) == IndexSchema.version
+        {
             return (index, false)
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -28,18 +30,21 @@ final class IndexDatabase: Sendable {
         // Writers in other processes hold the lock briefly; wait for them rather than fail.
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
-            // The index is a cache: NORMAL keeps it consistent across crashes (WAL) without an
-            // fsync per transaction; the files, not the index, are what must be durable.
-            try db.execute(sql: "PRAGMA synchronous = OFF")
+            // The index is a cache: NORMAL keeps it consistent across crashes and power loss (WAL)
+            // without an fsync per transaction; the files, not the index, are what must be durable.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Big rebuilds touch every index page many times; a roomy cache keeps SQLite from
+            // spilling (and rewriting) dirty pages to the WAL mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
     }
 
-    func schemaVersion() throws -> Int? {
-        try pool.read { db in
-            guard try db.tableExists("meta") else { return nil }
-            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
-        }
+    /// Read on the writer's connection: opening a reader connection just for this costs as much
+    /// as the rest of an open.
+    private static func schemaVersion(_ db: Database) throws -> Int? {
+        guard try db.tableExists("meta") else { return nil }
+        return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
     }
 }

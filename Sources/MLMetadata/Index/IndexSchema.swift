@@ -59,6 +59,31 @@ enum IndexSchema {
         case parentContext = 4
     }
 
+    /// The indexes reads need but a bulk load does not: a rebuild drops them, inserts every
+    /// row, then creates them in one sorted pass each, which is much faster than keeping them
+    /// up to date row by row.
+    static let secondaryIndexes: [(name: String, definition: String)] = [artifacts, executions, contexts].flatMap { table in
+        [
+            ("\(table.table)_by_type_name", "\(table.table)(type_id, name)"),
+            ("\(table.table)_by_external_id", "\(table.table)(external_id) WHERE external_id IS NOT NULL"),
+            ("\(table.table)_by_create_time", "\(table.table)(create_time, id)"),
+            ("\(table.table)_by_update_time", "\(table.table)(update_time, id)"),
+        ]
+    } + [
+        ("artifact_by_uri", "artifact(uri)"),
+        ("edge_by_a", "edge(kind, a, b)"),
+        ("edge_by_b", "edge(kind, b, a)"),
+        ("edge_by_file", "edge(file_id)"),
+    ]
+
+    static func dropSecondaryIndexes(_ db: Database) throws {
+        for index in secondaryIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+    }
+
+    static func createSecondaryIndexes(_ db: Database) throws {
+        for index in secondaryIndexes { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.definition)") }
+    }
+
     /// Deletes every row but the schema version, leaving an index to be rebuilt.
     static func clear(_ db: Database) throws {
         for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'") {
@@ -133,10 +158,6 @@ enum IndexSchema {
                   file_id INTEGER NOT NULL,
                   body BLOB NOT NULL
                 );
-                CREATE INDEX \(table.table)_by_type_name ON \(table.table)(type_id, name);
-                CREATE INDEX \(table.table)_by_external_id ON \(table.table)(external_id) WHERE external_id IS NOT NULL;
-                CREATE INDEX \(table.table)_by_create_time ON \(table.table)(create_time, id);
-                CREATE INDEX \(table.table)_by_update_time ON \(table.table)(update_time, id);
                 CREATE TABLE \(table.propertyTable) (
                   \(table.idColumn) INTEGER NOT NULL,
                   is_custom INTEGER NOT NULL,
@@ -150,8 +171,6 @@ enum IndexSchema {
                 """)
         }
         try db.execute(sql: """
-            CREATE INDEX artifact_by_uri ON artifact(uri);
-
             -- All edges in one table (see EdgeKind), read through the views below.
             CREATE TABLE edge (
               kind INTEGER NOT NULL,
@@ -162,9 +181,6 @@ enum IndexSchema {
               path TEXT,                      -- events: the steps as compact JSON, NULL without a path
               file_id INTEGER NOT NULL
             );
-            CREATE INDEX edge_by_a ON edge(kind, a, b);
-            CREATE INDEX edge_by_b ON edge(kind, b, a);
-            CREATE INDEX edge_by_file ON edge(file_id);
 
             CREATE VIEW event AS SELECT rowid AS edge_id, a AS artifact_id, b AS execution_id, type, milliseconds, path, file_id
               FROM edge WHERE kind = 1;
@@ -172,6 +188,7 @@ enum IndexSchema {
             CREATE VIEW association AS SELECT a AS execution_id, b AS context_id, file_id FROM edge WHERE kind = 3;
             CREATE VIEW parent_context AS SELECT a AS child_id, b AS parent_id, file_id FROM edge WHERE kind = 4;
             """)
+        try createSecondaryIndexes(db)
         try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", arguments: [String(version)])
     }
 }

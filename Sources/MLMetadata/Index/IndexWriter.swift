@@ -86,9 +86,19 @@ struct IndexWriter {
         try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [type.id, fileID])
     }
 
+    /// Inserts the row and property rows of a node the index does not hold, from a file whose
+    /// row already names it.
+    func insertNode<N: NodeCoding>(_ node: N, fileID: Int64) throws {
+        try writeNode(node, fileID: fileID, isNew: true, updateFileRow: false)
+    }
+
     /// Inserts or replaces a node's row and property rows. `isNew`: the id is not in the index
     /// yet, so there are no old property rows to delete.
     func upsertNode<N: NodeCoding>(_ node: N, fileID: Int64, isNew: Bool = false) throws {
+        try writeNode(node, fileID: fileID, isNew: isNew, updateFileRow: true)
+    }
+
+    private func writeNode<N: NodeCoding>(_ node: N, fileID: Int64, isNew: Bool, updateFileRow: Bool) throws {
         let table = IndexSchema.table(N.kind)
         guard let id = node.id, let typeID = node.typeID else { preconditionFailure("indexing a node without id or type") }
         var columns = "id, type_id, name, external_id, create_time, update_time, file_id, body"
@@ -110,7 +120,9 @@ struct IndexWriter {
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table.table)(\(columns)) VALUES (\(placeholders))")
             .execute(arguments: arguments)
-        try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [id, fileID])
+        if updateFileRow {
+            try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [id, fileID])
+        }
         if !isNew {
             try db.cachedStatement(sql: "DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) = ?").execute(arguments: [id])
         }

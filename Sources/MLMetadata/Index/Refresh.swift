@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 
 /// How far a store checks its files against the index cache.
@@ -61,27 +62,57 @@ struct Refresh {
     func run(check: FreshnessCheck) throws -> Report {
         var report = Report()
         var plan = Plan()
-        let knownFolders = try loadFolders()
-        report.foldersChecked = knownFolders.count
-        if knownFolders.isEmpty {
-            try scanNew("", into: &plan)
-        } else {
-            for (path, known) in knownFolders {
-                guard let current = FileSystem.folderSignature(absolute(path)) else {
-                    // Gone: forget its files (its subfolders are known folders too, handled alike).
-                    plan.removed += try Row.fetchAll(db.cachedStatement(sql: "SELECT folder, name FROM file WHERE folder = ?"), arguments: [path])
-                        .map { IndexReader.path($0) }
-                    plan.folders.append((path, nil))
-                    continue
-                }
-                if !known.matches(current) {
-                    try scanKnown(path, signature: current, knownFolders: knownFolders, into: &plan)
-                }
+        // The cheap pass: one relative stat per known folder, in path order (so that folders
+        // sharing a parent share its descriptor), on all cores. Nothing else is loaded unless a
+        // folder changed.
+        var paths: [String] = []
+        var known: [Signed] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT path, mtime_ns, inode, checked_ns FROM folder ORDER BY path")
+        while let row = try rows.next() {
+            paths.append(row[0])
+            known.append(Signed(signature: FileSystem.Signature(size: 0, modificationNanoseconds: row[1], inode: row[2]), checked: row[3]))
+        }
+        report.foldersChecked = paths.count
+        let current = Self.folderSignatures(paths, root: root)
+        var changed: [(path: String, signature: FileSystem.Signature)] = []
+        var vanished: [String] = []
+        for index in paths.indices {
+            guard let signature = current[index] else {
+                vanished.append(paths[index])
+                continue
             }
+            if !known[index].matches(signature) { changed.append((paths[index], signature)) }
+        }
+        if report.foldersChecked == 0 {
+            try scanNew([""], into: &plan)
+        } else if !changed.isEmpty || !vanished.isEmpty {
+            let knownFolders = Set(try String.fetchAll(db, sql: "SELECT path FROM folder"))
+            for path in vanished {
+                // Gone: forget its files (its subfolders are known folders too, handled alike).
+                plan.removed += try Row.fetchAll(db.cachedStatement(sql: "SELECT folder, name FROM file WHERE folder = ?"), arguments: [path])
+                    .map { IndexReader.path($0) }
+                plan.folders.append((path, nil))
+            }
+            try scanKnown(changed, knownFolders: knownFolders, into: &plan)
         }
         if check == .files { try compareAllFiles(skipping: plan.scanned, into: &plan) }
         try execute(plan, report: &report)
         return report
+    }
+
+    /// The signatures of many folders (sorted by path), taken on all cores.
+    static func folderSignatures(_ paths: [String], root: String) -> [FileSystem.Signature?] {
+        let chunks = paths.count < 512 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let results = UnsafeMutableBufferPointer<FileSystem.Signature?>.allocate(capacity: paths.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let output = results
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let statter = FileSystem.SignatureReader(root: root)
+            for index in stride(from: chunk * paths.count / chunks, to: (chunk + 1) * paths.count / chunks, by: 1) {
+                (output.baseAddress! + index).initialize(to: statter.signature(of: paths[index], folderOnly: true))
+            }
+        }
+        return Array(results)
     }
 
     private func absolute(_ path: String) -> String { path.isEmpty ? root : root + "/" + path }
@@ -90,98 +121,210 @@ struct Refresh {
 
     /// Whether an entry of `folder` holds store data: the data folders at the top, and every
     /// non-hidden entry below them (`.DS_Store`, editor swap files and the like are skipped).
-    private func isData(_ entry: FileSystem.Entry, in folder: String) -> Bool {
-        if folder.isEmpty { return entry.isDirectory && StoreLayout.dataFolders.contains(entry.name) }
-        return !entry.name.hasPrefix(".")
+    private func isData(_ name: String, isDirectory: Bool, in folder: String) -> Bool {
+        if folder.isEmpty { return isDirectory && StoreLayout.dataFolders.contains(name) }
+        return !name.hasPrefix(".")
     }
 
-    private func loadFolders() throws -> [String: Signed] {
-        var out: [String: Signed] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT path, mtime_ns, inode, checked_ns FROM folder")
-        while let row = try rows.next() {
-            out[row[0]] = Signed(signature: FileSystem.Signature(size: 0, modificationNanoseconds: row[1], inode: row[2]), checked: row[3])
-        }
-        return out
-    }
-
-    /// A folder the index knows whose signature changed: compare its entries with the index.
-    private func scanKnown(_ folder: String, signature: FileSystem.Signature, knownFolders: [String: Signed],
+    /// Folders the index knows whose signature changed: compare their entries with the index.
+    private func scanKnown(_ changed: [(path: String, signature: FileSystem.Signature)], knownFolders: Set<String>,
                            into plan: inout Plan) throws {
-        plan.scanned.insert(folder)
-        plan.folders.append((folder, signature))
-        var knownFiles: [String: Signed] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?"),
-                                       arguments: [folder])
-        while let row = try rows.next() {
-            knownFiles[IndexReader.path(row)] = Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]),
-                                                       checked: row[5])
-        }
-        for entry in try FileSystem.entries(absolute(folder)) where isData(entry, in: folder) {
-            let path = join(folder, entry.name)
-            if entry.isDirectory {
-                if knownFolders[path] == nil { try scanNew(path, into: &plan) }
-                continue
+        let listings = Self.list(changed.map(\.path), root: root)
+        var newFolders: [String] = []
+        for ((folder, signature), listing) in zip(changed, listings) {
+            plan.scanned.insert(folder)
+            plan.folders.append((folder, signature))
+            var knownFiles: [String: Signed] = [:]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?"),
+                                           arguments: [folder])
+            while let row = try rows.next() {
+                knownFiles[IndexReader.path(row)] = Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]),
+                                                           checked: row[5])
             }
-            guard let current = FileSystem.signature(absolute(path)) else { continue }
-            if knownFiles.removeValue(forKey: path)?.matches(current) != true {
-                plan.changed.append((path, current))
+            for entry in listing where isData(entry.name, isDirectory: entry.isDirectory, in: folder) {
+                let path = join(folder, entry.name)
+                if entry.isDirectory {
+                    if !knownFolders.contains(path) { newFolders.append(path) }
+                } else if let current = entry.signature, knownFiles.removeValue(forKey: path)?.matches(current) != true {
+                    plan.changed.append((path, current))
+                }
             }
+            plan.removed += knownFiles.keys
         }
-        plan.removed += knownFiles.keys
+        if !newFolders.isEmpty { try scanNew(newFolders, into: &plan) }
     }
 
-    /// A folder the index has never seen: everything in it is new.
-    private func scanNew(_ folder: String, into plan: inout Plan) throws {
-        guard let signature = FileSystem.folderSignature(absolute(folder)) else { return }
-        plan.scanned.insert(folder)
-        plan.folders.append((folder, signature))
-        for entry in try FileSystem.entries(absolute(folder)) where isData(entry, in: folder) {
-            let path = join(folder, entry.name)
-            if entry.isDirectory {
-                try scanNew(path, into: &plan)
-            } else if let current = FileSystem.signature(absolute(path)) {
-                plan.changed.append((path, current))
+    /// Folders the index has never seen: everything in them is new. Walks level by level,
+    /// listing each level's folders on all cores.
+    private func scanNew(_ folders: [String], into plan: inout Plan) throws {
+        var level = folders
+        while !level.isEmpty {
+            let listings = Self.list(level, root: root)
+            var next: [String] = []
+            for (folder, listing) in zip(level, listings) {
+                guard let signature = FileSystem.folderSignature(absolute(folder)) else { continue }
+                plan.scanned.insert(folder)
+                plan.folders.append((folder, signature))
+                for entry in listing where isData(entry.name, isDirectory: entry.isDirectory, in: folder) {
+                    let path = join(folder, entry.name)
+                    if entry.isDirectory {
+                        next.append(path)
+                    } else if let current = entry.signature {
+                        plan.changed.append((path, current))
+                    }
+                }
             }
+            level = next
         }
     }
 
-    /// The thorough pass: every indexed file outside the folders already scanned.
+    /// A folder's entries with their signatures.
+    struct Listing: Sendable {
+        var name: String
+        var isDirectory: Bool
+        var signature: FileSystem.Signature?
+    }
+
+    /// Lists folders and takes every entry's signature (relative to the folder), on all cores.
+    static func list(_ folders: [String], root: String) -> [[Listing]] {
+        let results = UnsafeMutableBufferPointer<[Listing]>.allocate(capacity: folders.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let output = results
+        let workers = folders.count < 8 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: folders.count, by: workers) {
+                let folder = folders[index].isEmpty ? root : root + "/" + folders[index]
+                var listing: [Listing] = []
+                let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if descriptor >= 0 {
+                    for entry in (try? FileSystem.entries(folder)) ?? [] {
+                        var info = stat()
+                        let signature = fstatat(descriptor, entry.name, &info, 0) == 0 ? FileSystem.Signature(info) : nil
+                        listing.append(Listing(name: entry.name, isDirectory: entry.isDirectory, signature: signature))
+                    }
+                    close(descriptor)
+                }
+                (output.baseAddress! + index).initialize(to: listing)
+            }
+        }
+        let array = Array(results)
+        _ = results.deinitialize()
+        return array
+    }
+
+    /// The thorough pass: every indexed file outside the folders already scanned. The rows are
+    /// read in table order (a sequential scan) and grouped by folder; the files are then
+    /// compared a folder at a time on all cores, each `stat` relative to its folder.
     private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
+        var folders: [String] = []
+        var groups: [[(name: String, known: Signed)]] = []
+        var groupOf: [String: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file")
         while let row = try rows.next() {
             let folder: String = row[0]
-            if scanned.contains(folder) { continue }
-            let path = IndexReader.path(row)
-            let known = Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]), checked: row[5])
-            if let current = FileSystem.signature(absolute(path)) {
-                if !known.matches(current) { plan.changed.append((path, current)) }
+            let group: Int
+            if let existing = groupOf[folder] {
+                group = existing
             } else {
-                plan.removed.append(path)
+                if scanned.contains(folder) { groupOf[folder] = -1; continue }
+                group = folders.count
+                groupOf[folder] = group
+                folders.append(folder)
+                groups.append([])
+            }
+            guard group >= 0 else { continue }
+            groups[group].append((row[1], Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]),
+                                                 checked: row[5])))
+        }
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let results = UnsafeMutableBufferPointer<[(path: String, signature: FileSystem.Signature?)]>.allocate(capacity: folders.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let output = results
+        let root = self.root
+        let (folderList, groupList) = (folders, groups)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: folderList.count, by: workers) {
+                let folder = folderList[index]
+                let descriptor = open(root + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                var mismatches: [(path: String, signature: FileSystem.Signature?)] = []
+                for file in groupList[index] {
+                    var info = stat()
+                    let current = descriptor >= 0 && fstatat(descriptor, file.name, &info, 0) == 0 ? FileSystem.Signature(info) : nil
+                    if current.map({ !file.known.matches($0) }) ?? true {
+                        mismatches.append((folder + "/" + file.name, current))
+                    }
+                }
+                if descriptor >= 0 { close(descriptor) }
+                (output.baseAddress! + index).initialize(to: mismatches)
             }
         }
+        for index in folders.indices {
+            for mismatch in results[index] {
+                if let signature = mismatch.signature {
+                    plan.changed.append((mismatch.path, signature))
+                } else {
+                    plan.removed.append(mismatch.path)
+                }
+            }
+        }
+        _ = results.deinitialize()
     }
 
     /// Parses the changed files on all cores, a batch at a time, and indexes them in order.
+    /// While one batch is inserted, the next is parsed. On an empty index (a rebuild) the files
+    /// are known to be new, which saves looking up and clearing old rows.
     private func execute(_ plan: Plan, report: inout Report) throws {
         let writer = IndexWriter(db: db)
         for path in plan.removed { try writer.removeFile(path: path) }
         report.removed = plan.removed.count
         let changed = plan.changed.sorted { $0.path < $1.path }
-        let batchSize = 2048
-        var start = 0
-        while start < changed.count {
-            let batch = Array(changed[start..<min(start + batchSize, changed.count)])
-            let parsed = Self.parseConcurrently(batch.map(\.path), root: root)
+        let allNew = report.foldersChecked == 0
+        let batches = stride(from: 0, to: changed.count, by: Self.batchSize).map {
+            Array(changed[$0..<min($0 + Self.batchSize, changed.count)])
+        }
+        var next = batches.first.map { parseInBackground($0.map(\.path)) }
+        var done = 0
+        for (number, batch) in batches.enumerated() {
+            let parsed = next!.wait()
+            next = number + 1 < batches.count ? parseInBackground(batches[number + 1].map(\.path)) : nil
             for (file, content) in zip(batch, parsed) {
-                if let problem = try writer.reindex(path: file.path, content: content, signature: file.signature) {
-                    report.problems.append(problem)
-                }
+                let problem = allNew
+                    ? try writer.indexNew(path: file.path, content: content, signature: file.signature)
+                    : try writer.reindex(path: file.path, content: content, signature: file.signature)
+                if let problem { report.problems.append(problem) }
             }
-            start += batch.count
-            progress?(IndexProgress(done: start, total: changed.count))
+            done += batch.count
+            progress?(IndexProgress(done: done, total: changed.count))
         }
         report.indexed = changed.count
         for folder in plan.folders { try writer.setFolderSignature(folder.path, folder.signature) }
+    }
+
+    static let batchSize = 1024
+
+    /// Parses files on other threads; `wait()` returns the results.
+    private func parseInBackground(_ paths: [String]) -> PendingParse {
+        let pending = PendingParse()
+        let root = self.root
+        DispatchQueue.global().async {
+            pending.finish(Self.parseConcurrently(paths, root: root))
+        }
+        return pending
+    }
+
+    final class PendingParse: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: [ParsedFile] = []
+
+        func finish(_ result: [ParsedFile]) {
+            self.result = result
+            done.signal()
+        }
+
+        func wait() -> [ParsedFile] {
+            done.wait()
+            return result
+        }
     }
 
     static func parseConcurrently(_ paths: [String], root: String) -> [ParsedFile] {

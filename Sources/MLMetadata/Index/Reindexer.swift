@@ -22,21 +22,53 @@ extension IndexWriter {
         case .artifact(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
         case .execution(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
         case .context(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
-        case .edges(let edges):
-            for edge in edges {
-                switch edge {
-                case .event(let event): try insertEvent(event, fileID: fileID)
-                case .attribution(let edge): try insertAttribution(edge, fileID: fileID)
-                case .association(let edge): try insertAssociation(edge, fileID: fileID)
-                case .parentContext(let edge): try insertParentContext(edge, fileID: fileID)
-                }
-            }
+        case .edges(let edges): try insertEdges(edges, fileID: fileID)
         case .problem(let error):
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO problem(file_id, line, message) VALUES (?, ?, ?)")
                 .execute(arguments: [fileID, error.line, error.message])
             return error
         }
         return nil
+    }
+
+    /// Indexes a file the index has no row for (a rebuild): one insert for the file row, no
+    /// lookups. A node whose id another file already holds (a duplicate after a merge) takes
+    /// the general path.
+    @discardableResult
+    func indexNew(path: String, content: ParsedFile, signature: FileSystem.Signature) throws -> StoreError? {
+        let (folder, name) = IndexSchema.split(path)
+        let entity: Int64? = switch content {
+        case .type(let record): record.id
+        case .artifact(let node): node.id
+        case .execution(let node): node.id
+        case .context(let node): node.id
+        case .edges, .problem: nil
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO file(folder, name, entity_id, size, mtime_ns, inode, checked_ns) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [folder, name, entity, signature.size, signature.modificationNanoseconds, signature.inode,
+                                     FileSystem.nowNanoseconds()])
+        let fileID = db.lastInsertedRowID
+        switch content {
+        case .edges(let edges): try insertEdges(edges, fileID: fileID)
+        case .artifact(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
+        case .execution(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
+        case .context(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
+        default:
+            return try reindex(path: path, content: content, signature: signature)
+        }
+        return nil
+    }
+
+    private func insertEdges(_ edges: [EdgeFile.Edge], fileID: Int64) throws {
+        for edge in edges {
+            switch edge {
+            case .event(let event): try insertEvent(event, fileID: fileID)
+            case .attribution(let edge): try insertAttribution(edge, fileID: fileID)
+            case .association(let edge): try insertAssociation(edge, fileID: fileID)
+            case .parentContext(let edge): try insertParentContext(edge, fileID: fileID)
+            }
+        }
     }
 
     /// Whether a node with this id is indexed already (from another file: a duplicate id).

@@ -35,6 +35,48 @@ enum FileSystem {
         return signature
     }
 
+    /// Takes many signatures cheaply: paths are resolved relative to an open descriptor of
+    /// their folder, which is reused while consecutive paths share it (sort them by folder), so
+    /// each `stat` looks up one name instead of walking the whole path.
+    final class SignatureReader {
+        private let root: String
+        private var folder: String?
+        private var descriptor: Int32 = -1
+
+        init(root: String) {
+            self.root = root
+        }
+
+        deinit {
+            if descriptor >= 0 { close(descriptor) }
+        }
+
+        /// The signature of a store-relative path ("" is the root); nil if it does not exist.
+        /// `folderOnly`: nil unless it is a folder, and its size left out (see `folderSignature`).
+        func signature(of path: String, folderOnly: Bool = false) -> Signature? {
+            var folderPath = ""
+            var name = path.isEmpty ? "." : path
+            if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                folderPath = String(path[..<slash])
+                name = String(path[path.utf8.index(after: slash)...])
+            }
+            if folderPath != folder {
+                if descriptor >= 0 { close(descriptor) }
+                folder = folderPath
+                descriptor = open(folderPath.isEmpty ? root : root + "/" + folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
+            guard descriptor >= 0 else { return nil }
+            var info = stat()
+            guard fstatat(descriptor, name, &info, 0) == 0 else { return nil }
+            var signature = Signature(info)
+            if folderOnly {
+                guard (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+                signature.size = 0
+            }
+            return signature
+        }
+    }
+
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }

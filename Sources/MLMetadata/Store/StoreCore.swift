@@ -38,18 +38,33 @@ final class StoreCore: Sendable {
 
         let storeRoot = self.root
         self.index = try lock.withLock {
-            let (index, _) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
+            let (index, isNew) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
             // An interrupted write is finished first; then whatever else changed is found.
             // On a new (empty) index the refresh is the full rebuild.
             try index.pool.writeWithoutTransaction { db in
                 try db.inTransaction {
-                    try Self.recover(files, db: db)
-                    _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
+                    if isNew {
+                        try Self.build(files, db: db, options: options)
+                    } else {
+                        try Self.recover(files, db: db)
+                        _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
+                    }
                     return .commit
                 }
             }
             return index
         }
+    }
+
+    /// Fills an empty index from the files (indexes that reads need are built at the end).
+    @discardableResult
+    static func build(_ files: JournaledFiles, db: Database, options: StoreOptions) throws -> Refresh.Report {
+        try recover(files, db: db)
+        try IndexSchema.clear(db)
+        try IndexSchema.dropSecondaryIndexes(db)
+        let report = try Refresh(root: files.root, db: db, progress: options.progress).run(check: .folders)
+        try IndexSchema.createSecondaryIndexes(db)
+        return report
     }
 
     /// Finds files changed outside the library since the index last saw them and reindexes them.
@@ -73,9 +88,7 @@ final class StoreCore: Sendable {
             try index.pool.writeWithoutTransaction { db in
                 var report = Refresh.Report()
                 try db.inTransaction {
-                    try IndexSchema.clear(db)
-                    try Self.recover(files, db: db)
-                    report = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
+                    report = try Self.build(files, db: db, options: options)
                     return .commit
                 }
                 return report
