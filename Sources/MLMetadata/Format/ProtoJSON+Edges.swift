@@ -23,28 +23,7 @@ extension ProtoJSON {
         event.artifactID = try reader.int64("artifact_id")
         event.executionID = try reader.int64("execution_id")
         if let (pathJSON, pathLine) = try reader.take("path") {
-            var pathReader = try MessageReader(pathJSON, message: "Event.Path", field: "path", line: pathLine)
-            var steps: [Event.Step] = []
-            if let (stepsJSON, stepsLine) = try pathReader.take("steps") {
-                guard case .array(let items) = stepsJSON else {
-                    throw ProtoJSONError(field: "path.steps", message: "expected an array, found \(stepsJSON.kindName)", line: stepsLine)
-                }
-                for (position, item) in items.enumerated() {
-                    let field = "path.steps[\(position)]"
-                    var stepReader = try MessageReader(item, message: "Event.Path.Step", field: field, line: stepsLine)
-                    let index = try stepReader.int64("index")
-                    let key = try stepReader.string("key")
-                    try stepReader.finish()
-                    switch (index, key) {
-                    case (let index?, nil): steps.append(.index(index))
-                    case (nil, let key?): steps.append(.key(key))
-                    default:
-                        throw ProtoJSONError(field: field, message: "a step sets exactly one of index and key", line: stepsLine)
-                    }
-                }
-            }
-            try pathReader.finish()
-            event.path = steps
+            event.path = try decodePath(pathJSON, line: pathLine)
         }
         event.type = try reader.enumValue("type", as: Event.Kind.self)
         event.millisecondsSinceEpoch = try reader.int64("milliseconds_since_epoch")
@@ -53,6 +32,32 @@ extension ProtoJSON {
         }
         try reader.finish()
         return event
+    }
+
+    /// An `Event.Path` message: `{"steps": [{"key": …}, {"index": …}]}`.
+    static func decodePath(_ json: JSONValue, line: Int) throws(ProtoJSONError) -> [Event.Step] {
+        var pathReader = try MessageReader(json, message: "Event.Path", field: "path", line: line)
+        var steps: [Event.Step] = []
+        if let (stepsJSON, stepsLine) = try pathReader.take("steps") {
+            guard case .array(let items) = stepsJSON else {
+                throw ProtoJSONError(field: "path.steps", message: "expected an array, found \(stepsJSON.kindName)", line: stepsLine)
+            }
+            for (position, item) in items.enumerated() {
+                let field = "path.steps[\(position)]"
+                var stepReader = try MessageReader(item, message: "Event.Path.Step", field: field, line: stepsLine)
+                let index = try stepReader.int64("index")
+                let key = try stepReader.string("key")
+                try stepReader.finish()
+                switch (index, key) {
+                case (let index?, nil): steps.append(.index(index))
+                case (nil, let key?): steps.append(.key(key))
+                default:
+                    throw ProtoJSONError(field: field, message: "a step sets exactly one of index and key", line: stepsLine)
+                }
+            }
+        }
+        try pathReader.finish()
+        return steps
     }
 
     static func encode(_ attribution: Attribution) -> JSONValue {

@@ -94,8 +94,7 @@ struct IndexReader {
     }
 
     func nodeExists(kind: NodeKind, id: Int64) throws -> Bool {
-        let table = IndexSchema.table(kind)
-        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(table.table) WHERE id = ?"), arguments: [id]) ?? false
+        try FastStatement(db, "SELECT 1 FROM \(IndexSchema.table(kind).table) WHERE id = ?").exists { $0.int(id) }
     }
 
     /// The store-relative path of the file a node was read from.
@@ -188,8 +187,7 @@ extension IndexReader {
         var event = Event(artifactID: row[0], executionID: row[1], type: Event.Kind(number: row[2]),
                           millisecondsSinceEpoch: row[3])
         if let path: String = row[4] {
-            let json = try ParsedFile.parseJSON(Array(path.utf8), path: "index")
-            event.path = try ProtoJSON.decodeEvent(json).path
+            event.path = try ProtoJSON.decodePath(ParsedFile.parseJSON(Array(path.utf8), path: "index"), line: 0)
         }
         return event
     }

@@ -101,48 +101,56 @@ struct IndexWriter {
     private func writeNode<N: NodeCoding>(_ node: N, fileID: Int64, isNew: Bool, updateFileRow: Bool) throws {
         let table = IndexSchema.table(N.kind)
         guard let id = node.id, let typeID = node.typeID else { preconditionFailure("indexing a node without id or type") }
-        var columns = "id, type_id, name, external_id, create_time, update_time, file_id, body"
-        var values: [(any DatabaseValueConvertible)?] = [
-            id, typeID, node.name, node.externalID, node.createTimeSinceEpoch ?? 0, node.lastUpdateTimeSinceEpoch ?? 0,
-            fileID, Data(RecordCodec.encode(node)),
-        ]
-        switch N.kind {
-        case .artifact:
-            columns += ", uri, state"
-            values += [node.indexedURI, node.indexedState]
-        case .execution:
-            columns += ", state"
-            values += [node.indexedState]
-        case .context:
-            break
+        let (kindColumns, kindPlaceholders) = switch N.kind {
+        case .artifact: (", uri, state", ", ?, ?")
+        case .execution: (", state", ", ?")
+        case .context: ("", "")
         }
-        let arguments = StatementArguments(values)
-        let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table.table)(\(columns)) VALUES (\(placeholders))")
-            .execute(arguments: arguments)
+        try FastStatement(db, """
+            INSERT OR REPLACE INTO \(table.table)(id, type_id, name, external_id, create_time, update_time, file_id, body\(kindColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?\(kindPlaceholders))
+            """).execute { bind in
+            bind.int(id)
+            bind.int(typeID)
+            bind.text(node.name)
+            bind.text(node.externalID)
+            bind.int(node.createTimeSinceEpoch ?? 0)
+            bind.int(node.lastUpdateTimeSinceEpoch ?? 0)
+            bind.int(fileID)
+            bind.blob(RecordCodec.encode(node))
+            switch N.kind {
+            case .artifact:
+                bind.text(node.indexedURI)
+                bind.int(node.indexedState)
+            case .execution:
+                bind.int(node.indexedState)
+            case .context:
+                break
+            }
+        }
         if updateFileRow {
             try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [id, fileID])
         }
         if !isNew {
             try db.cachedStatement(sql: "DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) = ?").execute(arguments: [id])
         }
-        let insert = try db.cachedStatement(sql: """
+        let insert = try FastStatement(db, """
             INSERT OR REPLACE INTO \(table.propertyTable)(\(table.idColumn), is_custom, name, int_value, double_value, string_value, bool_value)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        for (isCustom, properties) in [(false, node.properties), (true, node.customProperties)] {
+        for (isCustom, properties) in [(0, node.properties), (1, node.customProperties)] {
             for (name, value) in properties {
                 // One typed column per row, as MLMD's property tables; struct and proto values
                 // are not queryable by value and keep all columns NULL.
-                var columns: [(any DatabaseValueConvertible)?] = [nil, nil, nil, nil]
-                switch value {
-                case .int(let v): columns[0] = v
-                case .double(let v): columns[1] = v.isNaN ? nil : v
-                case .string(let v): columns[2] = v
-                case .bool(let v): columns[3] = v
-                case .struct, .proto: break
+                try insert.execute { bind in
+                    bind.int(id)
+                    bind.int(isCustom)
+                    bind.text(name)
+                    bind.int(value.intValue)
+                    bind.double(value.doubleValue)
+                    bind.text(value.stringValue)
+                    bind.int(value.boolValue.map { $0 ? 1 : 0 })
                 }
-                try insert.execute(arguments: StatementArguments([id, isCustom, name] + columns))
             }
         }
     }
@@ -150,11 +158,33 @@ struct IndexWriter {
     // MARK: Edges
 
     func insertEvent(_ event: Event, fileID: Int64) throws {
-        let path: String? = event.path.map { steps in
-            String(decoding: JSONWriter.write(ProtoJSON.encode(Event(path: steps, type: nil)), style: .compact), as: UTF8.self)
+        let path = event.path.map(Self.stepsJSON)
+        try FastStatement(db, "INSERT INTO edge(kind, a, b, type, milliseconds, path, file_id) VALUES (1, ?, ?, ?, ?, ?, ?)").execute { bind in
+            bind.int(event.artifactID)
+            bind.int(event.executionID)
+            bind.int(event.type?.number ?? 0)
+            bind.int(event.millisecondsSinceEpoch)
+            bind.text(path)
+            bind.int(fileID)
         }
-        try db.cachedStatement(sql: "INSERT INTO edge(kind, a, b, type, milliseconds, path, file_id) VALUES (1, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [event.artifactID, event.executionID, event.type?.number ?? 0, event.millisecondsSinceEpoch, path, fileID])
+    }
+
+    /// An event's path as the `path` column keeps it: the compact proto3 JSON of `Event.Path`.
+    static func stepsJSON(_ steps: [Event.Step]) -> String {
+        guard !steps.isEmpty else { return "{}" }
+        var out: [UInt8] = Array(#"{"steps": ["#.utf8)
+        for (position, step) in steps.enumerated() {
+            if position > 0 { out += Array(", ".utf8) }
+            switch step {
+            case .index(let index): out += Array(#"{"index": ""#.utf8) + Array(String(index).utf8) + Array(#""}"#.utf8)
+            case .key(let key):
+                out += Array(#"{"key": "#.utf8)
+                JSONWriter.writeString(key, into: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+        out += Array("]}".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     func insertAttribution(_ edge: Attribution, fileID: Int64) throws {
@@ -170,7 +200,12 @@ struct IndexWriter {
     }
 
     private func insertEdge(_ kind: IndexSchema.EdgeKind, _ a: Int64, _ b: Int64, fileID: Int64) throws {
-        try db.cachedStatement(sql: "INSERT INTO edge(kind, a, b, file_id) VALUES (?, ?, ?, ?)").execute(arguments: [kind.rawValue, a, b, fileID])
+        try FastStatement(db, "INSERT INTO edge(kind, a, b, file_id) VALUES (?, ?, ?, ?)").execute { bind in
+            bind.int(kind.rawValue)
+            bind.int(a)
+            bind.int(b)
+            bind.int(fileID)
+        }
     }
 }
 

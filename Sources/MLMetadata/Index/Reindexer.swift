@@ -44,10 +44,16 @@ extension IndexWriter {
         case .context(let node): node.id
         case .edges, .problem: nil
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO file(folder, name, entity_id, size, mtime_ns, inode, checked_ns) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [folder, name, entity, signature.size, signature.modificationNanoseconds, signature.inode,
-                                     FileSystem.nowNanoseconds()])
+        try FastStatement(db, "INSERT INTO file(folder, name, entity_id, size, mtime_ns, inode, checked_ns) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute { bind in
+                bind.text(folder)
+                bind.text(name)
+                bind.int(entity)
+                bind.int(signature.size)
+                bind.int(signature.modificationNanoseconds)
+                bind.int(signature.inode)
+                bind.int(FileSystem.nowNanoseconds())
+            }
         let fileID = db.lastInsertedRowID
         switch content {
         case .edges(let edges): try insertEdges(edges, fileID: fileID)

@@ -132,3 +132,30 @@ import Testing
         }
     }
 }
+
+@Suite struct IndexEncodingTests {
+    @Test(arguments: [[Event.Step](), [.key("examples"), .index(0)], [.key("a \"quoted\" key"), .index(-3), .key("é")]])
+    func eventPathColumnIsTheCompactProtoJSONOfThePath(steps: [Event.Step]) throws {
+        let json = IndexWriter.stepsJSON(steps)
+        let expected = String(decoding: JSONWriter.write(ProtoJSON.encode(Event(path: steps, type: nil)).object!["path"]!, style: .compact),
+                              as: UTF8.self)
+        #expect(json == expected)
+        #expect(try ProtoJSON.decodePath(JSONParser.parse(json), line: 0) == steps)
+    }
+
+    @Test func nodeRecordsRoundTrip() throws {
+        let artifact = ProtoJSONTests.everyValueKind
+        let decoded = try RecordCodec.encode(artifact).withUnsafeBytes { try RecordCodec.decode($0, as: Artifact.self) }
+        var expected = artifact
+        var actual = decoded
+        #expect(actual.customProperties.removeValue(forKey: "nan")?.doubleValue?.isNaN == true)
+        expected.customProperties.removeValue(forKey: "nan")
+        #expect(actual == expected)
+        let execution = Execution(id: 1, typeID: 2, lastKnownState: .unknown, properties: ["x": "y"])
+        #expect(try RecordCodec.encode(execution).withUnsafeBytes { try RecordCodec.decode($0, as: Execution.self) } == execution)
+    }
+}
+
+extension JSONValue {
+    var object: JSONObject? { if case .object(let object) = self { object } else { nil } }
+}
