@@ -43,6 +43,7 @@ struct BenchMain: ParsableCommand {
 
     func run() throws {
         if let path = ProcessInfo.processInfo.environment["PROFILE_REBUILD"] { try ProfileRebuild.run(path); return }
+        if let path = ProcessInfo.processInfo.environment["PROFILE_BYID"] { try ProfileByID.run(path); return }
         if let profileOpen {
             if ProcessInfo.processInfo.environment["ONLY_FILES"] == nil { try ProfileOpen.run(profileOpen, times: repeats, check: .folders) }
             try ProfileOpen.run(profileOpen, times: repeats, check: .files)

@@ -33,3 +33,20 @@ enum ProfileRebuild {
         print("rebuild \(now() - start) s, \(result.indexedFiles) files")
     }
 }
+
+enum ProfileByID {
+    static func run(_ path: String) throws {
+        let store = try MetadataStore(path: path, options: StoreOptions(createIfMissing: false))
+        let all = try store.getArtifacts().map { $0.id! }
+        var rng = PythonRandom(seed: 1)
+        let ids = rng.sample(all, 1000)
+        var samples: [Double] = []
+        for _ in 0..<200 {
+            let start = now()
+            _ = try store.getArtifactsByID(ids)
+            samples.append(now() - start)
+        }
+        let examples = try measure(10) { try store.getArtifactsByType("Examples") }
+        print("by id median \(median(samples) * 1e3) ms; by type Examples \(median(examples.samples) * 1e3) ms (\(examples.result.count))")
+    }
+}

@@ -10,6 +10,6 @@ struct MLMDCommand: ParsableCommand {
             edges in sharded JSON Lines files) plus an ignored index cache. Commands find the store \
             with --store, else the nearest folder upwards that holds a store.json.
             """,
-        subcommands: [InitCommand.self, ExampleCommand.self, TypesCommand.self, ListCommand.self]
+        subcommands: [InitCommand.self, ExampleCommand.self, TypesCommand.self, ListCommand.self, ReindexCommand.self]
     )
 }

@@ -11,7 +11,7 @@ struct StoreLocation: ParsableArguments {
     /// Opens the store named by `--store` or found upwards from the current folder.
     func open() throws -> MetadataStore {
         let path = try resolve()
-        return try MetadataStore(path: path, options: StoreOptions(createIfMissing: false))
+        return try MetadataStore(path: path, options: StoreOptions(createIfMissing: false, progress: ProgressBar.forIndexing()))
     }
 
     func resolve() throws -> String {
