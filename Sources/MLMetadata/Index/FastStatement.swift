@@ -28,6 +28,57 @@ struct FastStatement {
         }
     }
 
+    /// Runs an `INSERT … RETURNING <integer>` and returns the integer.
+    func returning(_ bind: (inout Binder) -> Void) throws -> Int64 {
+        let handle = statement.sqliteStatement
+        var binder = Binder(handle: handle)
+        bind(&binder)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+        }
+        let value = sqlite3_column_int64(handle, 0)
+        guard sqlite3_step(handle) == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(db.sqliteConnection)), message: db.lastErrorMessage,
+                                sql: statement.sql)
+        }
+        return value
+    }
+
+    /// Runs a query and hands each row to `body` without converting columns to Swift values
+    /// until asked (text columns can be read as raw bytes).
+    func forEachRow(_ body: (Columns) throws -> Void) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+            }
+            try body(Columns(handle: handle))
+        }
+    }
+
+    /// The columns of the current row.
+    struct Columns {
+        fileprivate let handle: OpaquePointer
+
+        func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+        /// The text's UTF-8 bytes, valid until the next row; they are followed by a NUL byte.
+        func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+            guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+        }
+
+        func string(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
+    }
+
     /// Binds parameters, steps once, and tells whether a row came back (for `SELECT 1 …` checks).
     func exists(_ bind: (inout Binder) -> Void) throws -> Bool {
         let handle = statement.sqliteStatement

@@ -110,6 +110,11 @@ struct IndexReader {
                          arguments: [id]).map { Self.path($0) }
     }
 
+    /// The store-relative path of the file with this row id.
+    func filePath(id: Int64) throws -> String? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT folder, name FROM file WHERE id = ?"), arguments: [id]).map { Self.path($0) }
+    }
+
     /// A path from a row whose first two columns are a file's folder and name.
     static func path(_ row: Row, from column: Int = 0) -> String {
         let folder: String = row[column]
@@ -178,17 +183,5 @@ struct IndexReader {
             WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT parent_id FROM parent_context JOIN up ON child_id = up.id)
             SELECT 1 FROM up WHERE id = ? LIMIT 1
             """), arguments: [context, ancestor]) ?? false
-    }
-}
-
-extension IndexReader {
-    /// An event from a row of (artifact_id, execution_id, type, milliseconds, path).
-    static func event(from row: Row) throws -> Event {
-        var event = Event(artifactID: row[0], executionID: row[1], type: Event.Kind(number: row[2]),
-                          millisecondsSinceEpoch: row[3])
-        if let path: String = row[4] {
-            event.path = try ProtoJSON.decodePath(ParsedFile.parseJSON(Array(path.utf8), path: "index"), line: 0)
-        }
-        return event
     }
 }

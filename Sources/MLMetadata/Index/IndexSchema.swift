@@ -9,7 +9,7 @@ import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 4
+    static let version = 5
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -92,7 +92,8 @@ enum IndexSchema {
     }
 
     /// Every write call touches these tables and indexes; each one costs a page write when the
-    /// transaction commits, so the schema keeps them few: one file table with one index, one
+    /// transaction commits, so the schema keeps them few: one file table (clustered by path) with
+    /// one index, one
     /// edge table with three, node tables without a file index (the file row names its entity).
     static func create(_ db: Database) throws {
         try db.execute(sql: """
@@ -100,17 +101,19 @@ enum IndexSchema {
 
             -- Every store file the index has read, with the signature it had then (size, mtime,
             -- inode, as git's index keeps them) and when that signature was taken.
+            -- Clustered by path, so that a check walks files folder by folder in one scan.
             CREATE TABLE file (
-              id INTEGER PRIMARY KEY,
               folder TEXT NOT NULL,           -- the parent folder's path ('' for the store root)
               name TEXT NOT NULL,
+              id INTEGER NOT NULL,            -- what entity and edge rows refer to
               entity_id INTEGER,              -- the type or node a type or node file holds
               size INTEGER NOT NULL DEFAULT -1,
               mtime_ns INTEGER NOT NULL DEFAULT -1,
               inode INTEGER NOT NULL DEFAULT -1,
               checked_ns INTEGER NOT NULL DEFAULT 0,
-              UNIQUE (folder, name)
-            );
+              PRIMARY KEY (folder, name)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX file_by_id ON file(id);
             -- Files that could not be indexed, with the reason (reported by open and fsck).
             CREATE TABLE problem (
               file_id INTEGER PRIMARY KEY,

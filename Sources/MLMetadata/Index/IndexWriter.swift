@@ -20,8 +20,10 @@ struct IndexWriter {
         if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file WHERE folder = ? AND name = ?"), arguments: [folder, name]) {
             return (id, false)
         }
-        try db.cachedStatement(sql: "INSERT INTO file(folder, name) VALUES (?, ?)").execute(arguments: [folder, name])
-        return (db.lastInsertedRowID, true)
+        let id = try Int64.fetchOne(db.cachedStatement(sql: """
+            INSERT INTO file(folder, name, id) VALUES (?, ?, (SELECT coalesce(max(id), 0) + 1 FROM file)) RETURNING id
+            """), arguments: [folder, name])!
+        return (id, true)
     }
 
     /// Records the signature a file has now (nil: unknown, so the next check re-reads it).

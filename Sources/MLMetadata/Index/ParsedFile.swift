@@ -11,6 +11,16 @@ enum ParsedFile: Sendable {
     /// The file cannot be indexed; the error names the file and, where known, the line.
     case problem(StoreError)
 
+    /// The id of the node a node file holds.
+    var nodeID: Int64? {
+        switch self {
+        case .artifact(let node): node.id
+        case .execution(let node): node.id
+        case .context(let node): node.id
+        case .type, .edges, .problem: nil
+        }
+    }
+
     /// Reads and parses the file at a store-relative path.
     static func read(_ path: String, root: String) -> ParsedFile {
         do {

@@ -212,53 +212,65 @@ struct Refresh {
         return array
     }
 
-    /// The thorough pass: every indexed file outside the folders already scanned. The rows are
-    /// read in table order (a sequential scan) and grouped by folder; the files are then
-    /// compared a folder at a time on all cores, each `stat` relative to its folder.
+    /// The files of one folder as the index knows them, packed for a fast comparison: names
+    /// NUL-terminated in one buffer (ready for `fstatat`), signatures alongside.
+    private struct KnownFolder: Sendable {
+        var folder: String
+        var names: [UInt8] = []
+        var offsets: [Int] = []
+        var known: [Signed] = []
+    }
+
+    /// The thorough pass: every indexed file outside the folders already scanned. One scan of
+    /// the file table (clustered by path, so it arrives folder by folder, without a Swift string
+    /// per file), then the files are compared a folder at a time on all cores, each `stat`
+    /// relative to its folder.
     private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
-        var folders: [String] = []
-        var groups: [[(name: String, known: Signed)]] = []
-        var groupOf: [String: Int] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file")
-        while let row = try rows.next() {
-            let folder: String = row[0]
-            let group: Int
-            if let existing = groupOf[folder] {
-                group = existing
-            } else {
-                if scanned.contains(folder) { groupOf[folder] = -1; continue }
-                group = folders.count
-                groupOf[folder] = group
-                folders.append(folder)
-                groups.append([])
+        var groups: [KnownFolder] = []
+        var current: [UInt8]?
+        var skipping = false
+        try FastStatement(db, "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file").forEachRow { row in
+            let folder = row.bytes(0)
+            if current.map({ !$0.elementsEqual(folder) }) ?? true {
+                current = Array(folder)
+                let name = String(decoding: folder, as: UTF8.self)
+                skipping = scanned.contains(name)
+                if !skipping { groups.append(KnownFolder(folder: name)) }
             }
-            guard group >= 0 else { continue }
-            groups[group].append((row[1], Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]),
-                                                 checked: row[5])))
+            guard !skipping else { return }
+            groups[groups.count - 1].offsets.append(groups[groups.count - 1].names.count)
+            groups[groups.count - 1].names.append(contentsOf: row.bytes(1))
+            groups[groups.count - 1].names.append(0)
+            groups[groups.count - 1].known.append(Signed(
+                signature: FileSystem.Signature(size: row.int(2), modificationNanoseconds: row.int(3), inode: row.int(4)), checked: row.int(5)))
         }
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        let results = UnsafeMutableBufferPointer<[(path: String, signature: FileSystem.Signature?)]>.allocate(capacity: folders.count)
+        let results = UnsafeMutableBufferPointer<[(path: String, signature: FileSystem.Signature?)]>.allocate(capacity: groups.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let output = results
         let root = self.root
-        let (folderList, groupList) = (folders, groups)
+        let folders = groups
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: folderList.count, by: workers) {
-                let folder = folderList[index]
-                let descriptor = open(root + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            for index in stride(from: worker, to: folders.count, by: workers) {
+                let group = folders[index]
+                let descriptor = open(group.folder.isEmpty ? root : root + "/" + group.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 var mismatches: [(path: String, signature: FileSystem.Signature?)] = []
-                for file in groupList[index] {
-                    var info = stat()
-                    let current = descriptor >= 0 && fstatat(descriptor, file.name, &info, 0) == 0 ? FileSystem.Signature(info) : nil
-                    if current.map({ !file.known.matches($0) }) ?? true {
-                        mismatches.append((folder + "/" + file.name, current))
+                group.names.withUnsafeBufferPointer { names in
+                    let base = UnsafeRawPointer(names.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    for (position, offset) in group.offsets.enumerated() {
+                        var info = stat()
+                        let current = descriptor >= 0 && fstatat(descriptor, base + offset, &info, 0) == 0 ? FileSystem.Signature(info) : nil
+                        if current.map({ !group.known[position].matches($0) }) ?? true {
+                            let name = String(cString: base + offset)
+                            mismatches.append((group.folder.isEmpty ? name : group.folder + "/" + name, current))
+                        }
                     }
                 }
                 if descriptor >= 0 { close(descriptor) }
                 (output.baseAddress! + index).initialize(to: mismatches)
             }
         }
-        for index in folders.indices {
+        for index in groups.indices {
             for mismatch in results[index] {
                 if let signature = mismatch.signature {
                     plan.changed.append((mismatch.path, signature))

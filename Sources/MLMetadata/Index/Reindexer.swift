@@ -14,14 +14,25 @@ extension IndexWriter {
             try removeFile(path: path)
             return nil
         }
-        let (fileID, isNew) = try fileRow(for: path)
-        if !isNew { try clearRows(ofFile: fileID, path: path) }
+        let (folder, name) = IndexSchema.split(path)
+        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, entity_id FROM file WHERE folder = ? AND name = ?"),
+                                        arguments: [folder, name])
+        guard let existing else { return try indexNew(path: path, content: content, signature: signature ?? .unknown) }
+        let fileID: Int64 = existing[0]
+        let entity: Int64? = existing[1]
+        // A node file rewritten with the same node (the usual change) is upserted in place;
+        // anything else first loses what the file held before.
+        let hadProblem = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM problem WHERE file_id = ?"), arguments: [fileID]) != nil
+        if content.nodeID == nil || content.nodeID != entity || hadProblem {
+            try clearRows(ofFile: fileID, path: path)
+        }
         try setSignature(fileID: fileID, signature)
+        let isNew = false
         switch content {
         case .type(let record): try upsertType(record, fileID: fileID, body: JSONWriter.fileBytes(record.json))
-        case .artifact(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
-        case .execution(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
-        case .context(let node): try upsertNode(node, fileID: fileID, isNew: isNew && !nodeIndexed(node))
+        case .artifact(let node): try upsertNode(node, fileID: fileID, isNew: isNew)
+        case .execution(let node): try upsertNode(node, fileID: fileID, isNew: isNew)
+        case .context(let node): try upsertNode(node, fileID: fileID, isNew: isNew)
         case .edges(let edges): try insertEdges(edges, fileID: fileID)
         case .problem(let error):
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO problem(file_id, line, message) VALUES (?, ?, ?)")
@@ -44,8 +55,10 @@ extension IndexWriter {
         case .context(let node): node.id
         case .edges, .problem: nil
         }
-        try FastStatement(db, "INSERT INTO file(folder, name, entity_id, size, mtime_ns, inode, checked_ns) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute { bind in
+        let fileID = try FastStatement(db, """
+            INSERT INTO file(folder, name, id, entity_id, size, mtime_ns, inode, checked_ns)
+            VALUES (?, ?, (SELECT coalesce(max(id), 0) + 1 FROM file), ?, ?, ?, ?, ?) RETURNING id
+            """).returning { bind in
                 bind.text(folder)
                 bind.text(name)
                 bind.int(entity)
@@ -54,13 +67,13 @@ extension IndexWriter {
                 bind.int(signature.inode)
                 bind.int(FileSystem.nowNanoseconds())
             }
-        let fileID = db.lastInsertedRowID
         switch content {
         case .edges(let edges): try insertEdges(edges, fileID: fileID)
         case .artifact(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
         case .execution(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
         case .context(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
         default:
+            // A type, a problem, or a node whose id another file holds: the general path.
             return try reindex(path: path, content: content, signature: signature)
         }
         return nil

@@ -222,6 +222,9 @@ enum FileSystem {
 }
 
 extension FileSystem.Signature {
+    /// A signature no file has: the next check rereads the file.
+    static let unknown = FileSystem.Signature(size: -1, modificationNanoseconds: -1, inode: -1)
+
     init(_ info: stat) {
         self.size = Int64(info.st_size)
         self.modificationNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)

@@ -209,29 +209,42 @@ extension MetadataStore {
     }
 
     private func events(column: String, ids: [Int64]) throws -> [Event] {
-        try read { reader in
-            let placeholders = Array(repeating: "?", count: Set(ids).count).joined(separator: ", ")
-            guard !placeholders.isEmpty else { return [] }
-            let rows = try Row.fetchAll(reader.db, sql: """
-                SELECT event.artifact_id, event.execution_id, event.type, event.milliseconds, event.path, file.folder, file.name
-                FROM event JOIN file ON file.id = event.file_id
-                WHERE event.\(column) IN (\(placeholders)) ORDER BY event.edge_id
-                """, arguments: StatementArguments(Array(Set(ids))))
+        guard !ids.isEmpty else { return [] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        return try read { reader in
+            let rows = try Row.fetchAll(reader.db.cachedStatement(sql: """
+                SELECT artifact_id, execution_id, type, milliseconds, path, file_id FROM event
+                WHERE \(column) IN (SELECT value FROM json_each(?)) ORDER BY edge_id
+                """), arguments: [list])
             // The same event recorded on two branches sits in two edge files: keep the copy from
             // the file whose path sorts first (FORMAT.md §6).
-            var chosen: [[Int64]: (file: String, row: Row)] = [:]
+            var chosen: [[Int64]: Row] = [:]
             var order: [[Int64]] = []
             for row in rows {
                 let key: [Int64] = [row[0], row[1], row[2]]
-                let file = IndexReader.path(row, from: 5)
                 if let existing = chosen[key] {
-                    if file < existing.file { chosen[key] = (file, row) }
+                    if try reader.filePath(id: row[5]) ?? "" < reader.filePath(id: existing[5]) ?? "" { chosen[key] = row }
                 } else {
-                    chosen[key] = (file, row)
+                    chosen[key] = row
                     order.append(key)
                 }
             }
-            return try order.map { try IndexReader.event(from: chosen[$0]!.row) }
+            // Paths repeat (TFX uses a handful of keys): decode each distinct one once.
+            var paths: [String: [Event.Step]] = [:]
+            return try order.map { key in
+                let row = chosen[key]!
+                var event = Event(artifactID: row[0], executionID: row[1], type: Event.Kind(number: row[2]), millisecondsSinceEpoch: row[3])
+                if let path: String = row[4] {
+                    if let steps = paths[path] {
+                        event.path = steps
+                    } else {
+                        let steps = try ProtoJSON.decodePath(ParsedFile.parseJSON(Array(path.utf8), path: "index"), line: 0)
+                        paths[path] = steps
+                        event.path = steps
+                    }
+                }
+                return event
+            }
         }
     }
 }
