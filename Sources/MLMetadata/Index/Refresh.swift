@@ -62,26 +62,18 @@ struct Refresh {
     func run(check: FreshnessCheck) throws -> Report {
         var report = Report()
         var plan = Plan()
-        // The cheap pass: one relative stat per known folder, in path order (so that folders
-        // sharing a parent share its descriptor), on all cores. Nothing else is loaded unless a
-        // folder changed.
-        var paths: [String] = []
-        var known: [Signed] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT path, mtime_ns, inode, checked_ns FROM folder ORDER BY path")
-        while let row = try rows.next() {
-            paths.append(row[0])
-            known.append(Signed(signature: FileSystem.Signature(size: 0, modificationNanoseconds: row[1], inode: row[2]), checked: row[3]))
-        }
-        report.foldersChecked = paths.count
-        let current = Self.folderSignatures(paths, root: root)
+        // The cheap pass: one relative stat per known folder, on all cores. Nothing else is
+        // loaded unless a folder changed.
+        let folders = try loadGroups(sql: "SELECT path, mtime_ns, inode, checked_ns FROM folder", pathColumns: .path, skipping: [])
+        report.foldersChecked = folders.reduce(0) { $0 + $1.known.count }
         var changed: [(path: String, signature: FileSystem.Signature)] = []
         var vanished: [String] = []
-        for index in paths.indices {
-            guard let signature = current[index] else {
-                vanished.append(paths[index])
-                continue
+        for mismatch in Self.compare(folders, root: root, folders: true) {
+            if let signature = mismatch.signature {
+                changed.append((mismatch.path, signature))
+            } else {
+                vanished.append(mismatch.path)
             }
-            if !known[index].matches(signature) { changed.append((paths[index], signature)) }
         }
         if report.foldersChecked == 0 {
             try scanNew([""], into: &plan)
@@ -98,21 +90,6 @@ struct Refresh {
         if check == .files { try compareAllFiles(skipping: plan.scanned, into: &plan) }
         try execute(plan, report: &report)
         return report
-    }
-
-    /// The signatures of many folders (sorted by path), taken on all cores.
-    static func folderSignatures(_ paths: [String], root: String) -> [FileSystem.Signature?] {
-        let chunks = paths.count < 512 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let results = UnsafeMutableBufferPointer<FileSystem.Signature?>.allocate(capacity: paths.count)
-        defer { results.deallocate() }
-        nonisolated(unsafe) let output = results
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let statter = FileSystem.SignatureReader(root: root)
-            for index in stride(from: chunk * paths.count / chunks, to: (chunk + 1) * paths.count / chunks, by: 1) {
-                (output.baseAddress! + index).initialize(to: statter.signature(of: paths[index], folderOnly: true))
-            }
-        }
-        return Array(results)
     }
 
     private func absolute(_ path: String) -> String { path.isEmpty ? root : root + "/" + path }
@@ -212,57 +189,104 @@ struct Refresh {
         return array
     }
 
-    /// The files of one folder as the index knows them, packed for a fast comparison: names
-    /// NUL-terminated in one buffer (ready for `fstatat`), signatures alongside.
-    private struct KnownFolder: Sendable {
+    /// The files (or folders) of one folder as the index knows them, packed for a fast
+    /// comparison: names NUL-terminated in one buffer (ready for `fstatat`), signatures alongside.
+    private struct KnownEntries: Sendable {
         var folder: String
         var names: [UInt8] = []
         var offsets: [Int] = []
         var known: [Signed] = []
     }
 
-    /// The thorough pass: every indexed file outside the folders already scanned. One scan of
-    /// the file table (clustered by path, so it arrives folder by folder, without a Swift string
-    /// per file), then the files are compared a folder at a time on all cores, each `stat`
-    /// relative to its folder.
-    private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
-        var groups: [KnownFolder] = []
+    /// How a query names its entries: `folder, name` columns, or one `path` column.
+    private enum PathColumns {
+        case folderAndName
+        case path
+    }
+
+    /// Runs a query whose columns are the entry's path (see `pathColumns`) then size (for files
+    /// only), mtime, inode and checked time, and groups the entries by parent folder. Reads raw
+    /// column bytes: no Swift string per entry. Rows should arrive sorted by path.
+    private func loadGroups(sql: String, pathColumns: PathColumns, skipping: Set<String>) throws -> [KnownEntries] {
+        var groups: [KnownEntries] = []
         var current: [UInt8]?
-        var skipping = false
-        try FastStatement(db, "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file").forEachRow { row in
-            let folder = row.bytes(0)
+        var skipped = false
+        try FastStatement(db, sql).forEachRow { row in
+            let folder: UnsafeBufferPointer<UInt8>
+            let name: UnsafeBufferPointer<UInt8>
+            var column: Int32
+            switch pathColumns {
+            case .folderAndName:
+                (folder, name, column) = (row.bytes(0), row.bytes(1), 2)
+            case .path:
+                let path = row.bytes(0)
+                if let slash = path.lastIndex(of: UInt8(ascii: "/")) {
+                    folder = UnsafeBufferPointer(rebasing: path[..<slash])
+                    name = UnsafeBufferPointer(rebasing: path[(slash + 1)...])
+                } else {
+                    // A top-level folder, or the store root ('' is named '.' relative to itself).
+                    folder = UnsafeBufferPointer(rebasing: path[0..<0])
+                    name = path.isEmpty ? UnsafeBufferPointer(start: Self.dot, count: 1) : path
+                }
+                column = 1
+            }
             if current.map({ !$0.elementsEqual(folder) }) ?? true {
                 current = Array(folder)
-                let name = String(decoding: folder, as: UTF8.self)
-                skipping = scanned.contains(name)
-                if !skipping { groups.append(KnownFolder(folder: name)) }
+                let path = String(decoding: folder, as: UTF8.self)
+                skipped = skipping.contains(path)
+                if !skipped { groups.append(KnownEntries(folder: path)) }
             }
-            guard !skipping else { return }
-            groups[groups.count - 1].offsets.append(groups[groups.count - 1].names.count)
-            groups[groups.count - 1].names.append(contentsOf: row.bytes(1))
-            groups[groups.count - 1].names.append(0)
-            groups[groups.count - 1].known.append(Signed(
-                signature: FileSystem.Signature(size: row.int(2), modificationNanoseconds: row.int(3), inode: row.int(4)), checked: row.int(5)))
+            guard !skipped else { return }
+            let size = pathColumns == .path ? 0 : row.int(column)
+            if pathColumns == .folderAndName { column += 1 }
+            let last = groups.count - 1
+            groups[last].offsets.append(groups[last].names.count)
+            groups[last].names.append(contentsOf: name)
+            groups[last].names.append(0)
+            groups[last].known.append(Signed(
+                signature: FileSystem.Signature(size: size, modificationNanoseconds: row.int(column), inode: row.int(column + 1)),
+                checked: row.int(column + 2)))
         }
-        let workers = ProcessInfo.processInfo.activeProcessorCount
+        return groups
+    }
+
+    nonisolated(unsafe) private static let dot: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 2)
+        pointer[0] = UInt8(ascii: ".")
+        pointer[1] = 0
+        return UnsafePointer(pointer)
+    }()
+
+    /// Compares known entries with the disk on all cores, each `stat` relative to the entry's
+    /// folder. Returns the entries that differ (signature nil: gone). For folders, an entry must
+    /// be a folder, and sizes are not compared.
+    private static func compare(_ groups: [KnownEntries], root: String, folders: Bool) -> [(path: String, signature: FileSystem.Signature?)] {
+        let workers = groups.count < 4 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         let results = UnsafeMutableBufferPointer<[(path: String, signature: FileSystem.Signature?)]>.allocate(capacity: groups.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let output = results
-        let root = self.root
-        let folders = groups
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: folders.count, by: workers) {
-                let group = folders[index]
+            for index in stride(from: worker, to: groups.count, by: workers) {
+                let group = groups[index]
                 let descriptor = open(group.folder.isEmpty ? root : root + "/" + group.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 var mismatches: [(path: String, signature: FileSystem.Signature?)] = []
                 group.names.withUnsafeBufferPointer { names in
                     let base = UnsafeRawPointer(names.baseAddress!).assumingMemoryBound(to: CChar.self)
                     for (position, offset) in group.offsets.enumerated() {
                         var info = stat()
-                        let current = descriptor >= 0 && fstatat(descriptor, base + offset, &info, 0) == 0 ? FileSystem.Signature(info) : nil
+                        var current: FileSystem.Signature?
+                        if descriptor >= 0, fstatat(descriptor, base + offset, &info, 0) == 0 {
+                            if !folders {
+                                current = FileSystem.Signature(info)
+                            } else if (info.st_mode & S_IFMT) == S_IFDIR {
+                                current = FileSystem.Signature(info)
+                                current!.size = 0
+                            }
+                        }
                         if current.map({ !group.known[position].matches($0) }) ?? true {
                             let name = String(cString: base + offset)
-                            mismatches.append((group.folder.isEmpty ? name : group.folder + "/" + name, current))
+                            let path = name == "." ? "" : group.folder.isEmpty ? name : group.folder + "/" + name
+                            mismatches.append((path, current))
                         }
                     }
                 }
@@ -270,16 +294,23 @@ struct Refresh {
                 (output.baseAddress! + index).initialize(to: mismatches)
             }
         }
-        for index in groups.indices {
-            for mismatch in results[index] {
-                if let signature = mismatch.signature {
-                    plan.changed.append((mismatch.path, signature))
-                } else {
-                    plan.removed.append(mismatch.path)
-                }
+        let all = results.flatMap { $0 }
+        _ = results.deinitialize()
+        return all
+    }
+
+    /// The thorough pass: every indexed file outside the folders already scanned. One scan of
+    /// the file table (clustered by path, so it arrives folder by folder).
+    private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
+        let groups = try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file", pathColumns: .folderAndName,
+                                    skipping: scanned)
+        for mismatch in Self.compare(groups, root: root, folders: false) {
+            if let signature = mismatch.signature {
+                plan.changed.append((mismatch.path, signature))
+            } else {
+                plan.removed.append(mismatch.path)
             }
         }
-        _ = results.deinitialize()
     }
 
     /// Parses the changed files on all cores, a batch at a time, and indexes them in order.
