@@ -51,9 +51,14 @@ struct FastStatement {
 
     /// Runs a query and hands each row to `body` without converting columns to Swift values
     /// until asked (text columns can be read as raw bytes).
-    func forEachRow(_ body: (Columns) throws -> Void) throws {
+    func forEachRow(binding bind: (inout Binder) -> Void = { _ in }, _ body: (Columns) throws -> Void) throws {
         let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
+        var binder = Binder(handle: handle)
+        bind(&binder)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }

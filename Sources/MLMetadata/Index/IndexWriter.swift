@@ -100,7 +100,8 @@ struct IndexWriter {
         try writeNode(node, fileID: fileID, isNew: isNew, updateFileRow: true)
     }
 
-    private func writeNode<N: NodeCoding>(_ node: N, fileID: Int64, isNew: Bool, updateFileRow: Bool) throws {
+    /// Writes a node's row and property rows; `updateFileRow`: also record it as the file's entity.
+    func writeNode<N: NodeCoding>(_ node: N, fileID: Int64, isNew: Bool, updateFileRow: Bool) throws {
         let table = IndexSchema.table(N.kind)
         guard let id = node.id, let typeID = node.typeID else { preconditionFailure("indexing a node without id or type") }
         let (kindColumns, kindPlaceholders) = switch N.kind {

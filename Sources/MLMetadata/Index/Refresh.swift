@@ -64,7 +64,7 @@ struct Refresh {
         var plan = Plan()
         // The cheap pass: one relative stat per known folder, on all cores. Nothing else is
         // loaded unless a folder changed.
-        let folders = try loadGroups(sql: "SELECT path, mtime_ns, inode, checked_ns FROM folder", pathColumns: .path, skipping: [])
+        let folders = try loadGroups(sql: "SELECT path, mtime_ns, inode, checked_ns FROM folder", pathColumns: .path, keeping: { _ in true })
         report.foldersChecked = folders.reduce(0) { $0 + $1.known.count }
         var changed: [(path: String, signature: FileSystem.Signature)] = []
         var vanished: [String] = []
@@ -106,27 +106,46 @@ struct Refresh {
     /// Folders the index knows whose signature changed: compare their entries with the index.
     private func scanKnown(_ changed: [(path: String, signature: FileSystem.Signature)], knownFolders: Set<String>,
                            into plan: inout Plan) throws {
+        let changedPaths = Set(changed.map(\.path))
+        // What the index holds for those folders: one scan when many changed, else per folder.
+        var known: [String: KnownEntries] = [:]
+        if changed.count > 64 {
+            for group in try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file", pathColumns: .folderAndName,
+                                        keeping: { changedPaths.contains($0) }) {
+                known[group.folder] = group
+            }
+        } else {
+            for (folder, _) in changed {
+                for group in try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?",
+                                            binding: folder, pathColumns: .folderAndName, keeping: { _ in true }) {
+                    known[group.folder] = group
+                }
+            }
+        }
         let listings = Self.list(changed.map(\.path), root: root)
         var newFolders: [String] = []
         for ((folder, signature), listing) in zip(changed, listings) {
             plan.scanned.insert(folder)
             plan.folders.append((folder, signature))
             var knownFiles: [String: Signed] = [:]
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?"),
-                                           arguments: [folder])
-            while let row = try rows.next() {
-                knownFiles[IndexReader.path(row)] = Signed(signature: FileSystem.Signature(size: row[2], modificationNanoseconds: row[3], inode: row[4]),
-                                                           checked: row[5])
-            }
-            for entry in listing where isData(entry.name, isDirectory: entry.isDirectory, in: folder) {
-                let path = join(folder, entry.name)
-                if entry.isDirectory {
-                    if !knownFolders.contains(path) { newFolders.append(path) }
-                } else if let current = entry.signature, knownFiles.removeValue(forKey: path)?.matches(current) != true {
-                    plan.changed.append((path, current))
+            if let group = known[folder] {
+                knownFiles.reserveCapacity(group.offsets.count)
+                group.names.withUnsafeBufferPointer { names in
+                    for (position, offset) in group.offsets.enumerated() {
+                        let name = String(cString: UnsafeRawPointer(names.baseAddress! + offset).assumingMemoryBound(to: CChar.self))
+                        knownFiles[name] = group.known[position]
+                    }
                 }
             }
-            plan.removed += knownFiles.keys
+            for entry in listing where isData(entry.name, isDirectory: entry.isDirectory, in: folder) {
+                if entry.isDirectory {
+                    let path = join(folder, entry.name)
+                    if !knownFolders.contains(path) { newFolders.append(path) }
+                } else if let current = entry.signature, knownFiles.removeValue(forKey: entry.name)?.matches(current) != true {
+                    plan.changed.append((join(folder, entry.name), current))
+                }
+            }
+            plan.removed += knownFiles.keys.map { join(folder, $0) }
         }
         if !newFolders.isEmpty { try scanNew(newFolders, into: &plan) }
     }
@@ -206,12 +225,14 @@ struct Refresh {
 
     /// Runs a query whose columns are the entry's path (see `pathColumns`) then size (for files
     /// only), mtime, inode and checked time, and groups the entries by parent folder. Reads raw
-    /// column bytes: no Swift string per entry. Rows should arrive sorted by path.
-    private func loadGroups(sql: String, pathColumns: PathColumns, skipping: Set<String>) throws -> [KnownEntries] {
+    /// column bytes: no Swift string per entry. Rows should arrive sorted by path. Only groups
+    /// whose folder `keeping` accepts are kept.
+    private func loadGroups(sql: String, binding parameter: String? = nil, pathColumns: PathColumns,
+                            keeping: (String) -> Bool) throws -> [KnownEntries] {
         var groups: [KnownEntries] = []
         var current: [UInt8]?
         var skipped = false
-        try FastStatement(db, sql).forEachRow { row in
+        try FastStatement(db, sql).forEachRow(binding: { if let parameter { $0.text(parameter) } }) { row in
             let folder: UnsafeBufferPointer<UInt8>
             let name: UnsafeBufferPointer<UInt8>
             var column: Int32
@@ -233,7 +254,7 @@ struct Refresh {
             if current.map({ !$0.elementsEqual(folder) }) ?? true {
                 current = Array(folder)
                 let path = String(decoding: folder, as: UTF8.self)
-                skipped = skipping.contains(path)
+                skipped = !keeping(path)
                 if !skipped { groups.append(KnownEntries(folder: path)) }
             }
             guard !skipped else { return }
@@ -303,7 +324,7 @@ struct Refresh {
     /// the file table (clustered by path, so it arrives folder by folder).
     private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
         let groups = try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file", pathColumns: .folderAndName,
-                                    skipping: scanned)
+                                    keeping: { !scanned.contains($0) })
         for mismatch in Self.compare(groups, root: root, folders: false) {
             if let signature = mismatch.signature {
                 plan.changed.append((mismatch.path, signature))

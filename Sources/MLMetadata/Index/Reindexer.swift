@@ -15,24 +15,24 @@ extension IndexWriter {
             return nil
         }
         let (folder, name) = IndexSchema.split(path)
-        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, entity_id FROM file WHERE folder = ? AND name = ?"),
-                                        arguments: [folder, name])
+        let existing = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT file.id, file.entity_id, problem.file_id IS NOT NULL FROM file LEFT JOIN problem ON problem.file_id = file.id
+            WHERE folder = ? AND name = ?
+            """), arguments: [folder, name])
         guard let existing else { return try indexNew(path: path, content: content, signature: signature ?? .unknown) }
         let fileID: Int64 = existing[0]
         let entity: Int64? = existing[1]
+        let hadProblem: Bool = existing[2]
         // A node file rewritten with the same node (the usual change) is upserted in place;
         // anything else first loses what the file held before.
-        let hadProblem = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM problem WHERE file_id = ?"), arguments: [fileID]) != nil
-        if content.nodeID == nil || content.nodeID != entity || hadProblem {
-            try clearRows(ofFile: fileID, path: path)
-        }
+        let sameNode = content.nodeID != nil && content.nodeID == entity && !hadProblem
+        if !sameNode { try clearRows(ofFile: fileID, path: path) }
         try setSignature(fileID: fileID, signature)
-        let isNew = false
         switch content {
         case .type(let record): try upsertType(record, fileID: fileID, body: JSONWriter.fileBytes(record.json))
-        case .artifact(let node): try upsertNode(node, fileID: fileID, isNew: isNew)
-        case .execution(let node): try upsertNode(node, fileID: fileID, isNew: isNew)
-        case .context(let node): try upsertNode(node, fileID: fileID, isNew: isNew)
+        case .artifact(let node): try writeNode(node, fileID: fileID, isNew: false, updateFileRow: !sameNode)
+        case .execution(let node): try writeNode(node, fileID: fileID, isNew: false, updateFileRow: !sameNode)
+        case .context(let node): try writeNode(node, fileID: fileID, isNew: false, updateFileRow: !sameNode)
         case .edges(let edges): try insertEdges(edges, fileID: fileID)
         case .problem(let error):
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO problem(file_id, line, message) VALUES (?, ?, ?)")
