@@ -39,21 +39,7 @@ struct BenchMain: ParsableCommand {
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
-    @Option var profileOpen: String?
-
     func run() throws {
-        if let path = ProcessInfo.processInfo.environment["PROFILE_REBUILD"] { try ProfileRebuild.run(path); return }
-        if let path = ProcessInfo.processInfo.environment["PROFILE_BYID"] { try ProfileByID.run(path); return }
-        if let path = ProcessInfo.processInfo.environment["PROFILE_REFRESH"] {
-            let bench = Benchmark(path: path, n: n, repeats: 1, batchSize: 1000, log: Log(quiet: true), rng: PythonRandom(seed: 0))
-            print(try bench.refreshAfterCheckout())
-            return
-        }
-        if let profileOpen {
-            if ProcessInfo.processInfo.environment["ONLY_FILES"] == nil { try ProfileOpen.run(profileOpen, times: repeats, check: .folders) }
-            try ProfileOpen.run(profileOpen, times: repeats, check: .files)
-            return
-        }
         let log = Log(quiet: quiet)
         let path = store ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlmd-bench-\(UUID().uuidString)").path
         guard !FileManager.default.fileExists(atPath: path) else {
