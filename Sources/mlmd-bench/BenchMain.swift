@@ -69,8 +69,9 @@ struct BenchMain: ParsableCommand {
         result["pipeline_runs"] = try bench.pipelineRuns(metadataStore!, count: bench.runCount)
         log("N=\(n): c) bulk put_artifacts")
         result["bulk_put_artifacts"] = try bench.bulkArtifacts(metadataStore!)
-        log("N=\(n): d) reads")
+        log("N=\(n): d) reads, e) lineage")
         result["reads"] = try bench.reads(metadataStore!)
+        result["lineage"] = try bench.lineage(metadataStore!)
 
         let runArtifacts = bench.book.idsByType.reduce(0) { $0 + $1.ids.count }
         result["counts"] = [
@@ -107,7 +108,7 @@ struct BenchMain: ParsableCommand {
         result["peak_rss_mib"] = peakRSSMiB()
         result["wall_s"] = now() - wallStart
         var checks: [String: Bool] = [:]
-        for group in ["reads", "index"] {
+        for group in ["reads", "lineage", "index"] {
             for (name, op) in result[group] as! [String: Any] {
                 checks["\(group).\(name)"] = ((op as! [String: Any])["check"] as! [String: Any])["ok"] as? Bool ?? false
             }
@@ -147,7 +148,12 @@ struct BenchMain: ParsableCommand {
             ("d) get_artifacts_by_type Examples", "reads.get_artifacts_by_type_Examples.median_s", 1e3, "ms"),
             ("d) get_artifacts_by_id 1000", "reads.get_artifacts_by_id_1000.median_s", 1e3, "ms"),
             ("d) get_artifacts_by_context run", "reads.get_artifacts_by_context_run.median_s", 1e3, "ms"),
+            ("d) filter Q1, all pages", "reads.get_artifacts_filter_model_accuracy.median_s", 1e3, "ms"),
+            ("d) filter Q2, all pages", "reads.get_artifacts_filter_bulk_version_quality.median_s", 1e3, "ms"),
             ("d) get_events_by_execution_ids run", "reads.get_events_by_execution_ids_run.median_s", 1e3, "ms"),
+            ("e) lineage upstream 20 hops", "lineage.lineage_upstream_20hops.median_s", 1e3, "ms"),
+            ("e) lineage bidirectional 20 hops", "lineage.lineage_bidirectional_20hops.median_s", 1e3, "ms"),
+            ("e) lineage upstream, nodes+events", "lineage.lineage_upstream_20hops_nodes_events_only.median_s", 1e3, "ms"),
             ("f) reopen (folder check)", "reopen.median_s", 1e3, "ms"),
             ("f) reopen (file check)", "reopen_thorough.median_s", 1e3, "ms"),
             ("index: read+decode all files", "index.read_and_decode_all.median_s", 1, "s"),

@@ -232,12 +232,134 @@ struct Benchmark {
         ops["get_artifacts_by_context_run"] = summary(samples).merging(["run": probe.name, "check": check(
             Set(artifacts.map { $0.id! }) == probe.artifactIDs, ["count": artifacts.count, "expected": probe.artifactIDs.count])]) { $1 }
 
+        let expectedModels = Set(book.modelAccuracy.filter { $0.value > 0.9 }.keys)
+        for (name, expected, predicate) in [
+            ("model_accuracy", expectedModels, { (a: Artifact) in a.type == "Model" && a.properties["accuracy"]!.doubleValue! > 0.9 }),
+            ("bulk_version_quality", Set(expectedBulkQuery), { (a: Artifact) in
+                a.type == "Examples" && a.properties["version"] == 3 && a.customProperties["quality"]!.doubleValue! > 0.5
+            }),
+        ] {
+            let query = Scenario.filterQueries[name]!
+            let (samples, result) = try measure(repeats) { try pagedQuery(store, query) }
+            ops["get_artifacts_filter_\(name)"] = summary(samples).merging([
+                "filter_query": query, "order_by": "CREATE_TIME desc", "page_size": Self.pageSize,
+                "check": checkPaged(result, expected: expected, predicate: predicate),
+            ]) { $1 }
+        }
+
         let (eventSamples, events) = try measure(repeats) { try store.getEventsByExecutionIDs(probe.executionIDs) }
         let got = Set(events.map { Book.Edge(artifact: $0.artifactID!, execution: $0.executionID!, isOutput: $0.type == .output) })
         ops["get_events_by_execution_ids_run"] = summary(eventSamples).merging(["run": probe.name, "executions": probe.executionIDs.count,
             "check": check(events.count == probe.events.count && got == Set(probe.events),
                            ["count": events.count, "expected": probe.events.count])]) { $1 }
         return ops
+    }
+
+    /// The MLMD client's page size (`MAX_NUM_RESULT`).
+    static let pageSize = 100
+
+    /// All artifacts matching `query`, newest first, 100 per request, as the MLMD client pages.
+    func pagedQuery(_ store: MetadataStore, _ query: String) throws -> (items: [Artifact], pages: Int) {
+        var options = ListOptions(filterQuery: query, orderBy: .createTime, isAscending: false, maxResultSize: Self.pageSize)
+        var items: [Artifact] = []
+        var pages = 0
+        repeat {
+            let page = try store.getArtifacts(options)
+            items += page.items
+            pages += 1
+            options.nextPageToken = page.nextPageToken
+        } while options.nextPageToken != nil
+        return (items, pages)
+    }
+
+    /// The harness' `check_paged`: not empty, no duplicates, exact id set, newest first, predicate holds.
+    func checkPaged(_ result: (items: [Artifact], pages: Int), expected: Set<Int64>, predicate: (Artifact) -> Bool) -> [String: Any] {
+        let ids = result.items.map { $0.id! }
+        let keys = result.items.map { ($0.createTimeSinceEpoch!, $0.id!) }
+        let ordered = zip(keys, keys.dropFirst()).allSatisfy { $0.0.0 >= $0.1.0 }
+        let noDuplicates = Set(ids).count == ids.count
+        let exact = Set(ids) == expected
+        let matches = result.items.allSatisfy(predicate)
+        return check(!ids.isEmpty && noDuplicates && exact && ordered && matches, [
+            "count": ids.count, "expected": expected.count, "pages": result.pages, "no_duplicates": noDuplicates,
+            "exact_id_set": exact, "all_match_predicate": matches, "create_time_desc": ordered,
+            "ties_by_id_desc": zip(keys, keys.dropFirst()).allSatisfy { $0.0 > $0.1 },
+        ])
+    }
+
+    // MARK: e) lineage
+
+    /// `get_lineage_subgraph` from the last run's PushedModel, checked against a BFS over the
+    /// events the benchmark wrote.
+    func lineage(_ store: MetadataStore) throws -> [String: Any] {
+        var ops: [String: Any] = [:]
+        let start = book.lastPushedModel
+        let queries: [(String, LineageSubgraphQuery.Direction, Set<LineageGraph.Field>)] = [
+            ("lineage_upstream_20hops", .upstream, []),
+            ("lineage_bidirectional_20hops", .bidirectional, []),
+            ("lineage_upstream_20hops_nodes_events_only", .upstream, [.artifacts, .executions, .events]),
+        ]
+        for (name, direction, mask) in queries {
+            let query = LineageSubgraphQuery(startingNodes: .artifacts(filterQuery: "id = \(start)"), maxNumHops: 20, direction: direction)
+            let (samples, graph) = try measure(repeats) { try store.getLineageSubgraph(query, readMask: mask) }
+            let (expectedArtifacts, expectedExecutions) = expectedLineage(from: start, direction: direction, hops: 20)
+            let expectedEvents = Set(book.events.filter { expectedArtifacts.contains($0.artifact) && expectedExecutions.contains($0.execution) })
+            let gotArtifacts = Set(graph.artifacts.map { $0.id! })
+            let gotExecutions = Set(graph.executions.map { $0.id! })
+            let gotEvents = Set(graph.events.map { Book.Edge(artifact: $0.artifactID!, execution: $0.executionID!, isOutput: $0.type == .output) })
+            ops[name] = summary(samples).merging([
+                "start_artifact_id": start, "direction": direction.rawValue.lowercased(), "max_num_hops": 20,
+                "field_mask": mask.isEmpty ? "all" : mask.map(\.rawValue).sorted().joined(separator: ","),
+                "check": check(gotArtifacts == expectedArtifacts && gotExecutions == expectedExecutions && gotEvents == expectedEvents
+                               && graph.events.count == expectedEvents.count, [
+                    "artifacts": gotArtifacts.count, "executions": gotExecutions.count, "events": graph.events.count,
+                    "contexts": graph.contexts.count, "expected_artifacts": expectedArtifacts.count,
+                    "expected_executions": expectedExecutions.count, "expected_events": expectedEvents.count,
+                ]),
+            ]) { $1 }
+        }
+        return ops
+    }
+
+    /// The harness' `lineage_bfs`: one hop is one artifact–execution edge; upstream follows an
+    /// artifact to the execution that output it and an execution to its inputs.
+    func expectedLineage(from start: Int64, direction: LineageSubgraphQuery.Direction, hops: Int) -> (Set<Int64>, Set<Int64>) {
+        enum NodeID: Hashable { case artifact(Int64), execution(Int64) }
+        var up: [NodeID: [NodeID]] = [:]
+        var down: [NodeID: [NodeID]] = [:]
+        for event in book.events {
+            let (a, e) = (NodeID.artifact(event.artifact), NodeID.execution(event.execution))
+            if event.isOutput {
+                up[a, default: []].append(e)
+                down[e, default: []].append(a)
+            } else {
+                up[e, default: []].append(a)
+                down[a, default: []].append(e)
+            }
+        }
+        let adjacency = switch direction {
+        case .upstream: [up]
+        case .downstream: [down]
+        case .bidirectional: [up, down]
+        }
+        var seen: Set<NodeID> = [.artifact(start)]
+        var frontier: [(NodeID, Int)] = [(.artifact(start), 0)]
+        while !frontier.isEmpty {
+            let (node, distance) = frontier.removeFirst()
+            if distance == hops { continue }
+            for map in adjacency {
+                for next in map[node] ?? [] where seen.insert(next).inserted { frontier.append((next, distance + 1)) }
+            }
+        }
+        var artifacts: Set<Int64> = []
+        var executions: Set<Int64> = []
+        for node in seen {
+            switch node {
+            case .artifact(let id): artifacts.insert(id)
+            case .execution(let id): executions.insert(id)
+            }
+        }
+        return (artifacts, executions)
     }
 
     // MARK: f) reopen

@@ -9,7 +9,7 @@ import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 5
+    static let version = 6
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -67,6 +67,8 @@ enum IndexSchema {
             ("\(table.table)_by_type_name", "\(table.table)(type_id, name)"),
             ("\(table.table)_by_external_id", "\(table.table)(external_id) WHERE external_id IS NOT NULL"),
             ("\(table.table)_by_create_time", "\(table.table)(create_time, id)"),
+            // Listing one type newest (or oldest) first, the most common paged read.
+            ("\(table.table)_by_type_create_time", "\(table.table)(type_id, create_time, id)"),
             ("\(table.table)_by_update_time", "\(table.table)(update_time, id)"),
         ]
     } + [
