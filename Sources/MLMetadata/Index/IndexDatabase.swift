@@ -36,6 +36,9 @@ final class IndexDatabase: Sendable {
             // Big rebuilds touch every index page many times; a roomy cache keeps SQLite from
             // spilling (and rewriting) dirty pages to the WAL mid-transaction.
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Reads of scattered rows (one type's artifacts among all) cost a pread per page;
+            // memory-mapped pages cost nothing once the file is in the page cache.
+            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
