@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "MLMetadata", targets: ["MLMetadata"]),
+        // The same library as a shared object, for `mlmd script` (Swift scripts that import MLMetadata).
+        .library(name: "MLMetadataScripting", type: .dynamic, targets: ["MLMetadata"]),
         .executable(name: "mlmd", targets: ["mlmd"]),
     ],
     dependencies: [
@@ -38,14 +40,21 @@ let package = Package(
             dependencies: ["MLMetadata"],
             swiftSettings: swiftSettings
         ),
-        // The command-line tool: a thin layer over the libraries.
-        .executableTarget(
-            name: "mlmd",
+        // The command-line tool's commands: a thin layer over the libraries.
+        .target(
+            name: "MLMDCommandLine",
             dependencies: [
                 "MLMetadata",
                 "MLMetadataSamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // `mlmd` itself: runs MLMDCommandLine.
+        .executableTarget(
+            name: "mlmd",
+            dependencies: ["MLMDCommandLine"],
             swiftSettings: swiftSettings
         ),
         // The MLMD benchmark scenario replayed against MLMetadata (BENCHMARKS.md).
@@ -65,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MLMetadataTests",
-            dependencies: ["MLMetadata", "MLMetadataSamples", "mlmd-stress"],
+            dependencies: ["MLMetadata", "MLMetadataSamples", "MLMDCommandLine", "mlmd", "mlmd-stress"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -13,7 +13,9 @@ trap 'rm -rf "$(dirname "$store")"' EXIT
 cp -R sample-store "$store"
 
 step() { printf '\n\033[1m$ mlmd %s\033[0m\n' "$*"; "$mlmd" "$@"; }
-step types --store "$store"
-step list contexts --type pipeline_run --store "$store"
-step list executions --store "$store"
-step list artifacts --type Model --store "$store"
+cd "$(dirname "$store")"
+step runs --store sample-store
+step list artifacts --store sample-store --filter "type = 'ModelEvaluation' AND custom_properties.accuracy.double_value > 0.85"
+step lineage Model@latest --upstream --store sample-store
+step show artifact Model@latest --store sample-store
+step fsck --store sample-store

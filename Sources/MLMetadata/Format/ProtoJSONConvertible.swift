@@ -114,3 +114,21 @@ extension ParentContext: ProtoJSONConvertible {
     }
     public func protoJSON(_ style: ProtoJSONStyle) -> String { ProtoJSONIO.text(ProtoJSON.encode(self), style) }
 }
+
+extension LineageGraph {
+    /// The graph as the proto3 JSON of MLMD's `LineageGraph` message.
+    public func protoJSON(_ style: ProtoJSONStyle) -> String {
+        var object = JSONObject()
+        func add(_ key: String, _ values: [JSONValue]) { if !values.isEmpty { object.append(key, .array(values)) } }
+        add("artifact_types", artifactTypes.map { ProtoJSON.encode($0) })
+        add("execution_types", executionTypes.map { ProtoJSON.encode($0) })
+        add("context_types", contextTypes.map { ProtoJSON.encode($0) })
+        add("artifacts", artifacts.map { ProtoJSON.encode($0) })
+        add("executions", executions.map { ProtoJSON.encode($0) })
+        add("contexts", contexts.map { ProtoJSON.encode($0) })
+        add("events", events.map { ProtoJSON.encode($0) })
+        add("attributions", attributions.map { ProtoJSON.encode($0) })
+        add("associations", associations.map { ProtoJSON.encode($0) })
+        return ProtoJSONIO.text(.object(object), style)
+    }
+}

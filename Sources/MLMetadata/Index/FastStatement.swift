@@ -1,5 +1,5 @@
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// Runs one of GRDB's cached statements with values bound straight through SQLite's C API.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The SQLite database behind the index cache, opened in WAL mode so that readers in any
 /// process see the last committed write and never a half-applied one.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Reads rows of the index back into model values.
 struct IndexReader {

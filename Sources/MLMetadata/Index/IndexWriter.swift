@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Writes rows into the index inside a write transaction.
 ///

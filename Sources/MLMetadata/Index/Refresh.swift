@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import GRDB
+internal import GRDB
 
 /// How far a store checks its files against the index cache.
 public enum FreshnessCheck: Sendable, Hashable {

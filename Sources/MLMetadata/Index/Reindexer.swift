@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Turns one parsed store file into index rows.
 ///

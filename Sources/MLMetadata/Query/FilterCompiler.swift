@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Compiles a filter query for one node kind into a SQL condition over the index.
 ///

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Breadth-first traversal of the artifact–execution graph over the index's event rows.
 struct Lineage {

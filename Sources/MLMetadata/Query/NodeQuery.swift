@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Runs a filtered, ordered, paged list read of one node kind on the index.
 struct NodeQuery {

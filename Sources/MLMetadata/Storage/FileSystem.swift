@@ -1,4 +1,4 @@
-import CMLMDShims
+internal import CMLMDShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

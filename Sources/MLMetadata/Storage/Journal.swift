@@ -1,4 +1,4 @@
-import Crypto
+internal import Crypto
 
 /// The redo/undo journal that makes a multi-file write all-or-nothing.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The machinery behind ``MetadataStore``: the folder, the index cache, the writer lock, the
 /// journal, and the one path every write takes.

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// One write call in progress: reads see the index including this call's own changes, and
 /// every entity or edge it stores is indexed at once and queued as a file write.

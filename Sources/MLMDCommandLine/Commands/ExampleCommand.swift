@@ -9,7 +9,8 @@ struct ExampleCommand: ParsableCommand {
         abstract: "Record the example TFX-like pipeline (three runs of chicago_taxi) into a store.",
         discussion: """
             The runs are deterministic: the same command always writes byte-identical files. \
-            This is how sample-store/ is made: mlmd example --replace sample-store
+            This is how sample-store/ is made.
+            Example: mlmd example --replace sample-store
             """
     )
 
@@ -31,7 +32,7 @@ struct ExampleCommand: ParsableCommand {
         }
         try TaxiPipeline.record(into: path)
         let store = try MetadataStore(path: path, options: StoreOptions(createIfMissing: false))
-        print("Recorded \(TaxiPipeline.defaultRuns.count) runs of \(TaxiPipeline.pipelineName) into \(store.path): "
+        Console.print("Recorded \(TaxiPipeline.defaultRuns.count) runs of \(TaxiPipeline.pipelineName) into \(store.path): "
             + "\(try store.getArtifacts().count) artifacts, \(try store.getExecutions().count) executions, "
             + "\(try store.getContexts().count) contexts.")
     }

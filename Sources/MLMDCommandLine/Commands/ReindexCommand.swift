@@ -23,13 +23,13 @@ struct ReindexCommand: ParsableCommand {
         let store = try location.open()
         let result = checkFiles ? try store.refresh(check: .files) : try store.rebuildIndex()
         if checkFiles {
-            print("Refreshed: \(result.indexedFiles) changed files reread, \(result.removedFiles) removed.")
+            Console.print("Refreshed: \(result.indexedFiles) changed files reread, \(result.removedFiles) removed.")
         } else {
-            print("Rebuilt the index from \(result.indexedFiles) files.")
+            Console.print("Rebuilt the index from \(result.indexedFiles) files.")
         }
         let problems = try store.problems
         for problem in problems {
-            print("problem: \(problem)")
+            Console.print("problem: \(problem)")
         }
         if !problems.isEmpty { throw ExitCode.failure }
     }

@@ -11,6 +11,9 @@ struct StoreLocation: ParsableArguments {
     /// Opens the store named by `--store` or found upwards from the current folder.
     func open() throws -> MetadataStore {
         let path = try resolve()
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("store.json").path) else {
+            throw CommandError("\(path) is not a store (it has no store.json); create one with `mlmd init \(path)`")
+        }
         return try MetadataStore(path: path, options: StoreOptions(createIfMissing: false, progress: ProgressBar.forIndexing()))
     }
 
@@ -23,6 +26,6 @@ struct StoreLocation: ParsableArguments {
             if parent.path == folder.path { break }
             folder = parent
         }
-        throw ValidationError("no store found in this folder or any folder above it; pass --store PATH, or create one with `mlmd init PATH`")
+        throw CommandError("no store found in \(FileManager.default.currentDirectoryPath) or any folder above it; pass --store PATH, or create one with `mlmd init [PATH]`")
     }
 }

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The root `mlmd` command.
+struct MLMDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlmd",
+        abstract: "ML metadata (MLMD's model) as canonical JSON files you commit next to your code.",
+        discussion: """
+            The store is a folder of JSON files (one per type, artifact, execution and context; \
+            edges in sharded JSON Lines files) plus an ignored index cache. Commands find the store \
+            with --store, else the nearest folder upwards that holds a store.json.
+
+            Examples:
+              mlmd init metadata                  create a store
+              mlmd runs                           one row per pipeline run, with metrics
+              mlmd list artifacts --type Model --filter 'properties.accuracy.double_value > 0.9'
+              mlmd lineage Model/model-3 --upstream
+              mlmd fsck                           check every file
+            """,
+        subcommands: [
+            InitCommand.self, PutCommand.self, ListCommand.self, ShowCommand.self, TypesCommand.self,
+            LineageCommand.self, RunsCommand.self, FsckCommand.self, ReindexCommand.self,
+            ScriptCommand.self, ExampleCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import MLMetadata
+
+/// The kinds of node a command can name.
+enum NodeKindArgument: String, ExpressibleByArgument, CaseIterable {
+    case artifact, execution, context
+
+    init?(argument: String) {
+        // Accept the plural too: `mlmd list artifacts`.
+        let singular = argument.hasSuffix("s") ? String(argument.dropLast()) : argument
+        self.init(rawValue: singular)
+    }
+
+    static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+/// A node named by its id, by `TYPE/NAME` (the type's name, then the node's name), or as
+/// `TYPE@latest` (the newest node of the type).
+struct NodeReference: ExpressibleByArgument {
+    enum Form {
+        case id(Int64)
+        case typeAndName(type: String, name: String)
+        case latest(type: String)
+    }
+
+    var form: Form
+    /// Set when the reference says its kind (`artifact:42`).
+    var kind: NodeKindArgument?
+
+    init?(argument: String) {
+        var text = Substring(argument)
+        if let colon = text.firstIndex(of: ":"), let kind = NodeKindArgument(argument: String(text[..<colon])) {
+            self.kind = kind
+            text = text[text.index(after: colon)...]
+        }
+        if let id = Int64(text) {
+            form = .id(id)
+        } else if text.hasSuffix("@latest"), text.count > "@latest".count {
+            form = .latest(type: String(text.dropLast("@latest".count)))
+        } else if let slash = text.firstIndex(of: "/"), slash != text.startIndex, text.index(after: slash) != text.endIndex {
+            form = .typeAndName(type: String(text[..<slash]), name: String(text[text.index(after: slash)...]))
+        } else {
+            return nil
+        }
+    }
+
+    static var helpText: String { "an id, TYPE/NAME, or TYPE@latest" }
+
+    /// Newest first, one result.
+    private static let newest = ListOptions(orderBy: .createTime, isAscending: false, maxResultSize: 1)
+
+    func artifact(in store: MetadataStore) throws -> Artifact {
+        let found: Artifact? = switch form {
+        case .id(let id): try store.getArtifactsByID([id]).first
+        case .typeAndName(let type, let name): try store.getArtifactByTypeAndName(type, name)
+        case .latest(let type): try store.getArtifactsByType(type, options: Self.newest).items.first
+        }
+        guard let found else { throw StoreError(.notFound, "no artifact \(self)") }
+        return found
+    }
+
+    func execution(in store: MetadataStore) throws -> Execution {
+        let found: Execution? = switch form {
+        case .id(let id): try store.getExecutionsByID([id]).first
+        case .typeAndName(let type, let name): try store.getExecutionByTypeAndName(type, name)
+        case .latest(let type): try store.getExecutionsByType(type, options: Self.newest).items.first
+        }
+        guard let found else { throw StoreError(.notFound, "no execution \(self)") }
+        return found
+    }
+
+    func context(in store: MetadataStore) throws -> Context {
+        let found: Context? = switch form {
+        case .id(let id): try store.getContextsByID([id]).first
+        case .typeAndName(let type, let name): try store.getContextByTypeAndName(type, name)
+        case .latest(let type): try store.getContextsByType(type, options: Self.newest).items.first
+        }
+        guard let found else { throw StoreError(.notFound, "no context \(self)") }
+        return found
+    }
+}
+
+extension NodeReference: CustomStringConvertible {
+    var description: String {
+        switch form {
+        case .id(let id): String(id)
+        case .typeAndName(let type, let name): "\(type)/\(name)"
+        case .latest(let type): "\(type)@latest"
+        }
+    }
+}
