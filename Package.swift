@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "MLMetadata", targets: ["MLMetadata"]),
+        .library(name: "MLMetadataGit", targets: ["MLMetadataGit"]),
         // The same library as a shared object, for `mlmd script` (Swift scripts that import MLMetadata).
         .library(name: "MLMetadataScripting", type: .dynamic, targets: ["MLMetadata"]),
         .executable(name: "mlmd", targets: ["mlmd"]),
@@ -34,6 +35,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libgit2 (Debian's libgit2-dev) for Swift: the header and shims for its variadic calls.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        // Git integration: commit runs, history, reading the store at any revision.
+        .target(
+            name: "MLMetadataGit",
+            dependencies: [
+                "MLMetadata",
+                "CGit2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The TFX-like example pipeline that produces `sample-store/`.
         .target(
             name: "MLMetadataSamples",
@@ -45,6 +58,7 @@ let package = Package(
             name: "MLMDCommandLine",
             dependencies: [
                 "MLMetadata",
+                "MLMetadataGit",
                 "MLMetadataSamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -74,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MLMetadataTests",
-            dependencies: ["MLMetadata", "MLMetadataSamples", "MLMDCommandLine", "mlmd", "mlmd-stress"],
+            dependencies: ["MLMetadata", "MLMetadataGit", "MLMetadataSamples", "MLMDCommandLine", "mlmd", "mlmd-stress"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -46,14 +46,21 @@ public enum TaxiPipeline {
 
     /// Records `runs` into the store at `path` (created if missing). Run number `n` (counting
     /// from `firstRunNumber`) happens on day `n - 1` after 2026-01-05 with a clock seeded by `n`.
+    /// `completed` is called after each run (to commit it, for example).
     public static func record(into path: String, runs: [RunSettings] = defaultRuns, firstRunNumber: Int = 1,
-                              durability: StoreOptions.Durability = .relaxed) throws {
+                              durability: StoreOptions.Durability = .relaxed,
+                              completed: (PipelineRunRecorder) throws -> Void = { _ in }) throws {
         var previous: RunOutputs?
         for (offset, settings) in runs.enumerated() {
             let number = firstRunNumber + offset
             let clock = StoreClock.deterministic(start: firstRunStart + Int64(number - 1) * day, step: 1_000, seed: UInt64(number))
             let store = try MetadataStore(path: path, options: StoreOptions(durability: durability, clock: clock))
-            previous = try recordRun(settings, number: number, previous: previous, in: store)
+            // TFX registers types idempotently before every component; once per run is enough here.
+            try store.putTypes(artifactTypes: artifactTypes, executionTypes: Component.allCases.map(executionType),
+                               contextTypes: contextTypes)
+            let run = try PipelineRunRecorder(store: store, pipeline: pipelineName, runID: settings.runID)
+            previous = try recordRun(settings, number: number, previous: previous, in: run)
+            try completed(run)
         }
     }
 

@@ -2,11 +2,9 @@ import MLMetadata
 
 extension TaxiPipeline {
     /// Records one pipeline run the way TFX's launcher does, component by component.
-    static func recordRun(_ settings: RunSettings, number: Int, previous: RunOutputs?, in store: MetadataStore) throws -> RunOutputs {
-        // TFX registers types idempotently before every component; once per run is enough here.
-        try store.putTypes(artifactTypes: artifactTypes, executionTypes: Component.allCases.map(executionType),
-                           contextTypes: contextTypes)
-        let recorder = ComponentRecorder(store: store, runID: settings.runID, number: number)
+    static func recordRun(_ settings: RunSettings, number: Int, previous: RunOutputs?, in run: PipelineRunRecorder) throws -> RunOutputs {
+        // TFX registers types idempotently before every component; record(into:) does it once per run.
+        let recorder = ComponentRecorder(run: run)
 
         let cached = settings.cachedData ? previous : nil
         let examples = try recorder.run(.exampleGen, inputs: [],
@@ -64,50 +62,16 @@ extension TaxiPipeline {
     }
 }
 
-/// Records components of one run with TFX's two `putExecution` calls each.
+/// Records the components of one run through ``PipelineRunRecorder`` (TFX's two calls each).
 struct ComponentRecorder {
-    let store: MetadataStore
-    let runID: String
-    let number: Int
+    let run: PipelineRunRecorder
 
-    /// The contexts every execution and artifact of the run is linked to.
-    func contexts(for component: TaxiPipeline.Component) -> [Context] {
-        [
-            Context(type: "pipeline", name: TaxiPipeline.pipelineName),
-            Context(type: "pipeline_run", name: runID),
-            Context(type: "node", name: "\(TaxiPipeline.pipelineName).\(component.nodeID)"),
-        ]
-    }
-
-    /// Registers the execution with its inputs, then publishes its outputs. Outputs that already
-    /// have an id are cached results: the execution is published CACHED and they stay as they are.
+    /// Runs one component: outputs that already have an id are cached results, so the
+    /// execution is CACHED and they stay as they are.
     func run(_ component: TaxiPipeline.Component, inputs: [(String, Artifact)], properties: [String: Value],
              outputs: [(String, Artifact)]) throws -> [Artifact] {
-        let options = PutExecutionOptions(reuseContextIfAlreadyExist: true, reuseArtifactIfAlreadyExistByExternalID: true)
-        let isCached = outputs.allSatisfy { $0.1.id != nil }
-        var execution = Execution(type: component.typeName, name: nil, lastKnownState: .running, customProperties: properties)
-        let registered = try store.putExecution(
-            execution,
-            artifactsAndEvents: inputs.map { key, artifact in
-                ArtifactAndEvent(artifact: nil, event: Event(artifactID: artifact.id, path: [.key(key), .index(0)], type: .input))
-            },
-            contexts: contexts(for: component), options: options)
-        execution.id = registered.executionID
-        execution.lastKnownState = isCached ? .cached : .complete
-        var published = outputs.map { $0.1 }
-        for index in published.indices where published[index].id == nil {
-            published[index].state = .live
-            published[index].customProperties["producer_component"] = .string(component.nodeID)
-            published[index].customProperties["state"] = "published"
-        }
-        let result = try store.putExecution(
-            execution,
-            artifactsAndEvents: zip(outputs, published).map { output, artifact in
-                ArtifactAndEvent(artifact: artifact.id == nil ? artifact : nil,
-                                 event: Event(artifactID: artifact.id, path: [.key(output.0), .index(0)], type: .output))
-            },
-            contexts: contexts(for: component), options: options)
-        let stored = Dictionary(uniqueKeysWithValues: try store.getArtifactsByID(result.artifactIDs).map { ($0.id!, $0) })
-        return result.artifactIDs.map { stored[$0]! }
+        try run.record(node: component.nodeID, executionType: component.typeName, properties: properties,
+                       inputs: inputs.map { ($0.0, [$0.1]) }, outputs: outputs.map { ($0.0, [$0.1]) })
+            .flatMap(\.artifacts)
     }
 }

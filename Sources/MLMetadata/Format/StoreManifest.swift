@@ -8,9 +8,14 @@ struct StoreManifest: Equatable {
     static let currentVersion = 1
 
     var formatVersion: Int
+    /// Whether completing a pipeline run commits it to git (``StoreSettings/commitRuns``).
+    var commitRuns = false
 
     var json: JSONValue {
-        .object(JSONObject([("format", .string(Self.formatName)), ("format_version", .number(String(formatVersion)))]))
+        var members: [(String, JSONValue)] = []
+        if commitRuns { members.append(("commit_runs", .bool(true))) }
+        members += [("format", .string(Self.formatName)), ("format_version", .number(String(formatVersion)))]
+        return .object(JSONObject(members))
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> StoreManifest {
@@ -28,8 +33,9 @@ struct StoreManifest: Equatable {
             guard let version = try reader.int64("format_version") else {
                 throw ProtoJSONError(field: "format_version", message: "missing", line: 0)
             }
+            let commitRuns = try reader.bool("commit_runs") ?? false
             try reader.finish()
-            return StoreManifest(formatVersion: Int(version))
+            return StoreManifest(formatVersion: Int(version), commitRuns: commitRuns)
         } catch {
             throw error.storeError(path: path)
         }

@@ -391,6 +391,19 @@ struct Refresh {
         }
     }
 
+    /// Parses files already in memory, on all cores.
+    static func parse(_ files: [(path: String, bytes: [UInt8])]) -> [ParsedFile] {
+        let results = UnsafeMutableBufferPointer<ParsedFile>.allocate(capacity: files.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let output = results
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            (output.baseAddress! + index).initialize(to: ParsedFile.parse(files[index].bytes, path: files[index].path))
+        }
+        let array = Array(results)
+        _ = results.deinitialize()
+        return array
+    }
+
     static func parseConcurrently(_ paths: [String], root: String) -> [ParsedFile] {
         let results = UnsafeMutableBufferPointer<ParsedFile>.allocate(capacity: paths.count)
         defer { results.deallocate() }

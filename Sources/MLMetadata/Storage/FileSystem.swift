@@ -141,6 +141,16 @@ enum FileSystem {
         guard close(fd) == 0 else { throw .io("close", path, errno: errno) }
     }
 
+    /// Appends `bytes` to `path` (created if missing) with one write: appends of a few lines from
+    /// several processes do not interleave.
+    static func append(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        defer { close(fd) }
+        let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard count == bytes.count else { throw .io("append", path, errno: count < 0 ? errno : EIO) }
+    }
+
     static func rename(_ from: String, to: String) throws(StoreError) {
         guard Glibc.rename(from, to) == 0 else { throw .io("rename to '\(to)'", from, errno: errno) }
     }

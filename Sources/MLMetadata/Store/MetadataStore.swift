@@ -24,6 +24,10 @@ public final class MetadataStore: Sendable {
         self.core = try StoreCore(path: path, options: options)
     }
 
+    init(core: StoreCore) {
+        self.core = core
+    }
+
     public convenience init(url: URL, options: StoreOptions = StoreOptions()) throws {
         try self.init(path: url.path, options: options)
     }

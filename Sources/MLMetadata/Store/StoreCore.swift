@@ -11,6 +11,10 @@ final class StoreCore: Sendable {
     let lock: WriterLock
     let files: JournaledFiles
     let ids: IDGenerator
+    /// Paths written since the last git commit; nil when the store is not in a git working tree.
+    let uncommitted: UncommittedLog?
+    /// Set for a store read from git objects (``MetadataStore/snapshot``): why writes are refused.
+    let readOnlyReason: String?
 
     func absolute(_ relativePath: String) -> String { root + "/" + relativePath }
 
@@ -19,6 +23,8 @@ final class StoreCore: Sendable {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.options = options
         self.ids = IDGenerator(clock: options.clock)
+        self.uncommitted = UncommittedLog.forStore(root: self.root)
+        self.readOnlyReason = nil
 
         let manifestPath = self.root + "/" + StoreLayout.manifest
         if !FileSystem.exists(manifestPath) {
@@ -26,6 +32,8 @@ final class StoreCore: Sendable {
                 throw StoreError(.notFound, "no store here (no \(StoreLayout.manifest)); create one with `mlmd init`", path: self.root)
             }
             try Self.createScaffold(root: self.root)
+            try FileSystem.makeDirectories(self.root + "/" + StoreLayout.privateFolder)
+            try uncommitted?.record([StoreLayout.manifest, StoreLayout.gitignore, StoreLayout.gitattributes])
         }
         let manifest = try StoreManifest.decode(try FileSystem.readFile(manifestPath), path: StoreLayout.manifest)
         try manifest.checkSupported(path: StoreLayout.manifest)
@@ -49,6 +57,43 @@ final class StoreCore: Sendable {
                         try Self.recover(files, db: db)
                         _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
                     }
+                    return .commit
+                }
+            }
+            return index
+        }
+    }
+
+    /// A read-only store whose index lives in `folder` (a cache) and is built from `files` when
+    /// it is not there yet: a store as git holds it at some revision.
+    init(snapshotIn folder: String, label: String, files: () throws -> [(path: String, bytes: [UInt8])]) throws {
+        self.root = folder
+        self.options = StoreOptions(createIfMissing: false)
+        self.ids = IDGenerator(clock: options.clock)
+        self.uncommitted = nil
+        self.readOnlyReason = "\(label) is read-only: it is read from git objects"
+        // The folder is laid out as a store without files: the index and lock in its .mlmd/.
+        let privateFolder = folder + "/" + StoreLayout.privateFolder
+        try FileSystem.makeDirectories(privateFolder + "/tmp")
+        self.lock = try WriterLock(path: privateFolder + "/lock")
+        self.files = try JournaledFiles(root: folder)
+        self.index = try lock.withLock {
+            let (index, _) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
+            try index.pool.writeWithoutTransaction { db in
+                // The marker commits with the rows: a build cut short is redone.
+                let complete = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'snapshot'") != nil
+                guard !complete else { return }
+                let contents = try files()
+                try db.inTransaction {
+                    try IndexSchema.clear(db)
+                    try IndexSchema.dropSecondaryIndexes(db)
+                    let parsed = Refresh.parse(contents)
+                    let writer = IndexWriter(db: db)
+                    for (file, content) in zip(contents, parsed) {
+                        try writer.indexNew(path: file.path, content: content, signature: .unknown)
+                    }
+                    try IndexSchema.createSecondaryIndexes(db)
+                    try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('snapshot', ?)", arguments: [label])
                     return .commit
                 }
             }
@@ -117,7 +162,8 @@ final class StoreCore: Sendable {
     /// while this store object was open), the call is rolled back, the index refreshed, and the
     /// call run once more on the fresh index.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        try lock.withLock {
+        if let readOnlyReason { throw StoreError(.failedPrecondition, readOnlyReason) }
+        return try lock.withLock {
             try index.pool.writeWithoutTransaction { db in
                 // A writer in another process may have died mid-write.
                 if files.hasPending {
@@ -165,10 +211,13 @@ final class StoreCore: Sendable {
             }
             throw error
         }
-        if journal != nil {
+        if let journal {
             CrashPoints.reach(.indexCommitted)
             if options.durability == .full { try FileSystem.syncFileSystem(containing: root) }
             try files.clear()
+            // The write is complete; failing to log it must not report it as failed (a commit
+            // with --all still finds the files).
+            try? uncommitted?.record(journal.entries.map(\.path))
         }
         return result!
     }

@@ -1,0 +1,310 @@
+import Foundation
+internal import CGit2
+import MLMetadata
+
+/// An open libgit2 repository. Not shared between threads: each operation of
+/// ``StoreRepository`` opens its own.
+final class GitRepository {
+    let handle: OpaquePointer
+    /// The working tree, with a trailing slash.
+    let workdir: String
+    /// The repository's git folder (`.git/`, or a worktree's), with a trailing slash.
+    let gitdir: String
+    /// The folder shared by all worktrees (`.git/`), with a trailing slash.
+    let commondir: String
+
+    private static let initialized: Void = { git_libgit2_init(); return () }()
+
+    /// Opens the repository whose working tree contains `path`.
+    init(containing path: String) throws {
+        _ = Self.initialized
+        var repository: OpaquePointer?
+        let code = git_repository_open_ext(&repository, path, 0, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            throw StoreError(.failedPrecondition, "not inside a git repository (no .git found above it)", path: path)
+        }
+        try Git.check(code, "open the repository containing \(path)")
+        handle = repository!
+        guard let workdir = git_repository_workdir(handle) else {
+            git_repository_free(handle)
+            throw StoreError(.failedPrecondition, "the repository is bare (it has no working tree)", path: path)
+        }
+        self.workdir = String(cString: workdir)
+        self.gitdir = String(cString: git_repository_path(handle))
+        self.commondir = String(cString: git_repository_commondir(handle))
+    }
+
+    deinit {
+        git_repository_free(handle)
+    }
+
+    // MARK: HEAD
+
+    /// What HEAD points at.
+    struct Head {
+        /// The branch HEAD names (`refs/heads/main`).
+        var branch: String
+        /// The commit the branch points at; nil on an unborn branch (no commit yet).
+        var commit: GitOID?
+    }
+
+    /// HEAD, refusing states where committing would be unsafe: a detached HEAD, or a merge,
+    /// rebase, cherry-pick or similar in progress.
+    func headForCommit() throws -> Head {
+        let state = git_repository_state(handle)
+        if state != Int32(GIT_REPOSITORY_STATE_NONE.rawValue) {
+            throw StoreError(.failedPrecondition, "the repository is in the middle of \(Self.describe(state: state)); finish or abort it before committing",
+                             path: workdir)
+        }
+        if git_repository_head_detached(handle) == 1 {
+            throw StoreError(.failedPrecondition, "HEAD is detached; check out a branch before committing runs", path: workdir)
+        }
+        var reference: OpaquePointer?
+        try Git.check(git_reference_lookup(&reference, handle, "HEAD"), "read HEAD")
+        defer { git_reference_free(reference) }
+        guard let target = git_reference_symbolic_target(reference) else {
+            throw StoreError(.failedPrecondition, "HEAD is detached; check out a branch before committing runs", path: workdir)
+        }
+        let branch = String(cString: target)
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, handle, branch)
+        if code == GIT_ENOTFOUND.rawValue { return Head(branch: branch, commit: nil) }
+        try Git.check(code, "resolve \(branch)")
+        return Head(branch: branch, commit: GitOID(oid))
+    }
+
+    private static func describe(state: Int32) -> String {
+        switch UInt32(state) {
+        case GIT_REPOSITORY_STATE_MERGE.rawValue: "a merge"
+        case GIT_REPOSITORY_STATE_REVERT.rawValue, GIT_REPOSITORY_STATE_REVERT_SEQUENCE.rawValue: "a revert"
+        case GIT_REPOSITORY_STATE_CHERRYPICK.rawValue, GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE.rawValue: "a cherry-pick"
+        case GIT_REPOSITORY_STATE_BISECT.rawValue: "a bisect"
+        case GIT_REPOSITORY_STATE_REBASE.rawValue, GIT_REPOSITORY_STATE_REBASE_INTERACTIVE.rawValue,
+             GIT_REPOSITORY_STATE_REBASE_MERGE.rawValue: "a rebase"
+        case GIT_REPOSITORY_STATE_APPLY_MAILBOX.rawValue, GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE.rawValue: "an am"
+        default: "another operation"
+        }
+    }
+
+    // MARK: Objects
+
+    /// Writes a blob (the bytes as they are: no filters).
+    func writeBlob(_ bytes: [UInt8]) throws -> GitOID {
+        var oid = git_oid()
+        try bytes.withUnsafeBytes { buffer in
+            try Git.check(git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count), "write a blob")
+        }
+        return GitOID(oid)
+    }
+
+    /// The tree of a commit.
+    func tree(ofCommit commit: GitOID) throws -> GitOID {
+        var object: OpaquePointer?
+        var oid = commit.raw
+        try Git.check(git_commit_lookup(&object, handle, &oid), "read commit \(commit)")
+        defer { git_commit_free(object) }
+        return GitOID(git_commit_tree_id(object).pointee)
+    }
+
+    /// Resolves a revision (`HEAD~2`, a branch, a tag, a commit id) to a commit.
+    func commit(revision: String) throws -> GitOID {
+        var object: OpaquePointer?
+        let code = git_revparse_single(&object, handle, revision)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EAMBIGUOUS.rawValue || code == GIT_EINVALIDSPEC.rawValue {
+            throw StoreError(.notFound, "unknown revision '\(revision)'\(code == GIT_EAMBIGUOUS.rawValue ? " (ambiguous)" : "")", path: workdir)
+        }
+        try Git.check(code, "resolve revision '\(revision)'")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try Git.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "find the commit of '\(revision)'")
+        defer { git_object_free(commit) }
+        return GitOID(git_object_id(commit).pointee)
+    }
+
+    /// The id of the entry at `path` (a `/`-separated path) in `tree`, and whether it is a tree;
+    /// nil when there is none.
+    func entry(at path: String, in tree: GitOID) throws -> (oid: GitOID, isTree: Bool)? {
+        if path.isEmpty { return (tree, true) }
+        let treeObject = try lookupTree(tree)
+        defer { git_tree_free(treeObject) }
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, treeObject, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try Git.check(code, "look up \(path)")
+        defer { git_tree_entry_free(entry) }
+        return (GitOID(git_tree_entry_id(entry).pointee), git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+    }
+
+    func lookupTree(_ tree: GitOID) throws -> OpaquePointer {
+        var object: OpaquePointer?
+        var oid = tree.raw
+        try Git.check(git_tree_lookup(&object, handle, &oid), "read tree \(tree)")
+        return object!
+    }
+
+    /// Every blob below `tree`, with its path relative to it.
+    func blobs(in tree: GitOID) throws -> [(path: String, oid: GitOID)] {
+        final class Collector {
+            var blobs: [(path: String, oid: GitOID)] = []
+        }
+        let collector = Collector()
+        let treeObject = try lookupTree(tree)
+        defer { git_tree_free(treeObject) }
+        let callback: git_treewalk_cb = { root, entry, payload in
+            guard let root, let entry, let payload else { return 0 }
+            if git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+                let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                collector.blobs.append((String(cString: root) + String(cString: git_tree_entry_name(entry)),
+                                        GitOID(git_tree_entry_id(entry).pointee)))
+            }
+            return 0
+        }
+        try Git.check(git_tree_walk(treeObject, GIT_TREEWALK_PRE, callback, Unmanaged.passUnretained(collector).toOpaque()),
+                      "list tree \(tree)")
+        return collector.blobs
+    }
+
+    /// A blob's bytes.
+    func blobBytes(_ oid: GitOID) throws -> [UInt8] {
+        var blob: OpaquePointer?
+        var raw = oid.raw
+        try Git.check(git_blob_lookup(&blob, handle, &raw), "read blob \(oid)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    // MARK: Signatures and commits
+
+    /// The author or committer: `GIT_<ROLE>_NAME`/`_EMAIL` from the environment, else git config.
+    func signature(role: String, override: GitIdentity?) throws -> GitSignature {
+        let environment = ProcessInfo.processInfo.environment
+        let name = override?.name ?? environment["GIT_\(role)_NAME"]
+        let email = override?.email ?? environment["GIT_\(role)_EMAIL"]
+        var signature: UnsafeMutablePointer<git_signature>?
+        if let name, let email {
+            try Git.check(git_signature_now(&signature, name, email), "make a signature for \(name) <\(email)>")
+        } else {
+            let code = git_signature_default(&signature, handle)
+            if code == GIT_ENOTFOUND.rawValue {
+                throw StoreError(.failedPrecondition, "git does not know who you are: set user.name and user.email (git config) or pass --author",
+                                 path: workdir)
+            }
+            try Git.check(code, "read user.name and user.email from git config")
+            if name != nil || email != nil {
+                let configured = GitIdentity(name: String(cString: signature!.pointee.name), email: String(cString: signature!.pointee.email))
+                git_signature_free(signature)
+                signature = nil
+                try Git.check(git_signature_now(&signature, name ?? configured.name, email ?? configured.email), "make a signature")
+            }
+        }
+        return GitSignature(signature!)
+    }
+
+    /// Creates a commit and moves `branch` to it, failing with `aborted` if the branch no longer
+    /// points at `parent` (someone committed meanwhile).
+    func commit(tree: GitOID, parent: GitOID?, branch: String, message: String, author: GitSignature,
+                committer: GitSignature) throws -> GitOID {
+        let treeObject = try lookupTree(tree)
+        defer { git_tree_free(treeObject) }
+        var parentObject: OpaquePointer?
+        if let parent {
+            var raw = parent.raw
+            try Git.check(git_commit_lookup(&parentObject, handle, &raw), "read commit \(parent)")
+        }
+        defer { if let parentObject { git_commit_free(parentObject) } }
+        var oid = git_oid()
+        var parents: [OpaquePointer?] = parentObject.map { [$0] } ?? []
+        let code = parents.withUnsafeMutableBufferPointer { buffer in
+            git_commit_create(&oid, handle, nil, author.handle, committer.handle, "UTF-8", message, treeObject,
+                              buffer.count, buffer.baseAddress)
+        }
+        try Git.check(code, "create the commit")
+        // Move the branch only if it is where the commit's parent says (compare-and-swap).
+        var reference: OpaquePointer?
+        let logMessage = "commit: " + (message.split(separator: "\n").first.map(String.init) ?? "")
+        let moved: Int32
+        if var expected = parent?.raw {
+            moved = git_reference_create_matching(&reference, handle, branch, &oid, 1, &expected, logMessage)
+        } else {
+            moved = git_reference_create(&reference, handle, branch, &oid, 0, logMessage)
+        }
+        if reference != nil { git_reference_free(reference) }
+        if moved == GIT_EMODIFIED.rawValue || moved == GIT_EEXISTS.rawValue || moved == GIT_ELOCKED.rawValue {
+            throw StoreError(.aborted, "\(branch) moved while the commit was being made")
+        }
+        try Git.check(moved, "update \(branch)")
+        return GitOID(oid)
+    }
+}
+
+/// A name and email for a commit.
+public struct GitIdentity: Sendable, Hashable {
+    public var name: String
+    public var email: String
+
+    public init(name: String, email: String) {
+        self.name = name
+        self.email = email
+    }
+
+    /// Parses `Name <email>` (git's `--author` form).
+    public init?(parsing text: String) {
+        guard let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else { return nil }
+        let name = text[..<open].trimmingCharacters(in: .whitespaces)
+        let email = String(text[text.index(after: open)..<close])
+        guard !name.isEmpty, !email.isEmpty else { return nil }
+        self.init(name: name, email: email)
+    }
+}
+
+/// An owned `git_signature`.
+final class GitSignature {
+    let handle: UnsafeMutablePointer<git_signature>
+
+    init(_ handle: UnsafeMutablePointer<git_signature>) {
+        self.handle = handle
+    }
+
+    deinit {
+        git_signature_free(handle)
+    }
+}
+
+/// A git object id.
+struct GitOID: Hashable, CustomStringConvertible {
+    var raw: git_oid
+
+    init(_ raw: git_oid) {
+        self.raw = raw
+    }
+
+    /// Parses 40 hex digits.
+    init?(hex: String) {
+        var raw = git_oid()
+        guard hex.utf8.count == 40, git_oid_fromstr(&raw, hex) == 0 else { return nil }
+        self.raw = raw
+    }
+
+    var bytes: [UInt8] {
+        withUnsafeBytes(of: raw.id) { Array($0) }
+    }
+
+    var description: String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func == (lhs: GitOID, rhs: GitOID) -> Bool { lhs.bytes == rhs.bytes }
+    func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+}
+
+/// libgit2 return codes to errors.
+enum Git {
+    /// Throws for a negative libgit2 return code, with libgit2's message.
+    static func check(_ code: Int32, _ operation: String) throws {
+        guard code < 0 else { return }
+        let detail = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
+        throw StoreError(.internal, "git: cannot \(operation): \(detail)")
+    }
+}
