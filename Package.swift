@@ -76,6 +76,7 @@ let package = Package(
             name: "mlmd-bench",
             dependencies: [
                 "MLMetadata",
+                "MLMetadataGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -3,6 +3,10 @@
 #define MLMD_CGIT2_SHIM_H
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+// zlib (a dependency of libgit2-dev) compresses the objects of the packs MLMetadataGit writes.
+#include <zlib.h>
 
 // git_libgit2_opts is variadic.
 static inline int mlmd_git_enable_strict_object_creation(int enabled) {

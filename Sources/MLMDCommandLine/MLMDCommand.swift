@@ -16,10 +16,12 @@ struct MLMDCommand: ParsableCommand {
               mlmd list artifacts --type Model --filter 'properties.accuracy.double_value > 0.9'
               mlmd lineage Model/model-3 --upstream
               mlmd fsck                           check every file
+              mlmd log                            the commits of pipeline runs
+              mlmd runs --at HEAD~3               any read, as of a git revision
             """,
         subcommands: [
             InitCommand.self, PutCommand.self, ListCommand.self, ShowCommand.self, TypesCommand.self,
-            LineageCommand.self, RunsCommand.self, FsckCommand.self, ReindexCommand.self,
+            LineageCommand.self, RunsCommand.self, CommitCommand.self, LogCommand.self, FsckCommand.self, ReindexCommand.self,
             ScriptCommand.self, ExampleCommand.self,
         ]
     )

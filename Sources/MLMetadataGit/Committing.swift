@@ -78,6 +78,7 @@ extension StoreRepository {
         let repository = try GitRepository(containing: store.path)
         let authorSignature = try repository.signature(role: "AUTHOR", override: author)
         let committerSignature = try repository.signature(role: "COMMITTER", override: committer ?? author)
+        let objects = try repository.bufferObjects()
 
         // Blobs, from the bytes read once (no filters, no second read by libgit2).
         var clock = Date()
@@ -112,10 +113,12 @@ extension StoreRepository {
                 return nil
             }
             clock = Date()
-            let id: GitOID
+            let id = try repository.createCommit(tree: tree, parent: head.commit, message: message,
+                                                 author: authorSignature, committer: committerSignature)
+            // The objects are on disk before the branch names them.
+            try objects.write()
             do {
-                id = try repository.commit(tree: tree, parent: head.commit, branch: head.branch, message: message,
-                                           author: authorSignature, committer: committerSignature)
+                try repository.moveBranch(head.branch, to: id, expecting: head.commit, message: message)
             } catch let error as StoreError where error.code == .aborted {
                 // Someone committed meanwhile: rebuild on their commit.
                 usleep(UInt32.random(in: 1_000...20_000))

@@ -24,10 +24,9 @@ extension StoreRepository {
         var walker: OpaquePointer?
         try Git.check(git_revwalk_new(&walker, repository.handle), "walk the history")
         defer { git_revwalk_free(walker) }
-        try Git.check(git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue), "sort the history")
-        let pushed = git_revwalk_push_head(walker)
-        if pushed == GIT_ENOTFOUND.rawValue || pushed == GIT_EUNBORNBRANCH.rawValue { return [] }
-        try Git.check(pushed, "start at HEAD")
+        try Git.check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort the history")
+        if git_repository_head_unborn(repository.handle) == 1 { return [] }
+        try Git.check(git_revwalk_push_head(walker), "start at HEAD")
         let storeName = storePrefix.isEmpty ? "." : storePrefix
         var runs: [RunCommit] = []
         var oid = git_oid()

@@ -47,7 +47,13 @@ public final class StoreRepository: Sendable {
         ["store.json", ".gitignore", ".gitattributes", "types", "artifacts", "executions", "contexts", "edges"].map(repositoryPath)
     }
 
-    static func realPath(_ path: String) -> String {
+    /// The root of the working tree of the repository containing `path`.
+    public static func workingTree(containing path: String) throws -> String {
+        realPath(String(try GitRepository(containing: path).workdir.dropLast()))
+    }
+
+    /// `path` with symbolic links resolved (itself when it does not exist).
+    public static func realPath(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return path }
         defer { free(resolved) }
         return String(cString: resolved)

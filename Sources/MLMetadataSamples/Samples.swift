@@ -1,3 +1,4 @@
+import Foundation
 import MLMetadata
 
 /// A TFX-like example pipeline that records realistic runs into a store.
@@ -43,6 +44,20 @@ public enum TaxiPipeline {
         RunSettings(runID: "2026-01-07T09:00:00", span: 2, trainSteps: 10_000, learningRate: 0.02, batchSize: 128,
                     accuracy: 0.8605, auc: 0.9208, loss: 0.3702, cachedData: true),
     ]
+
+    /// `count` runs: the default three, then the same settings again with later run ids.
+    public static func runs(count: Int) -> [RunSettings] {
+        (0..<count).map { number in
+            var settings = defaultRuns[number % defaultRuns.count]
+            if number >= defaultRuns.count {
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = [.withFullDate]
+                settings.runID = formatter.string(from: Date(timeIntervalSince1970: Double(firstRunStart + Int64(number) * day) / 1000)) + "T09:00:00"
+                settings.cachedData = false
+            }
+            return settings
+        }
+    }
 
     /// Records `runs` into the store at `path` (created if missing). Run number `n` (counting
     /// from `firstRunNumber`) happens on day `n - 1` after 2026-01-05 with a clock seeded by `n`.

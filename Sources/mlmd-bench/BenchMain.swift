@@ -39,6 +39,19 @@ struct BenchMain: ParsableCommand {
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
+    enum Scenario_: String, ExpressibleByArgument, CaseIterable {
+        /// shared/bench/scenario.md.
+        case standard
+        /// Committing one run into a git repository holding the store (BENCHMARKS.md).
+        case gitCommit = "git-commit"
+    }
+
+    @Option(help: "standard (MLMD's scenario) or git-commit (one run committed with libgit2 vs the git CLI).")
+    var scenario: Scenario_ = .standard
+
+    @Option(help: "git-commit: commits timed with each of libgit2 and the git CLI.")
+    var commits = 7
+
     func run() throws {
         let log = Log(quiet: quiet)
         let path = store ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlmd-bench-\(UUID().uuidString)").path
@@ -47,6 +60,7 @@ struct BenchMain: ParsableCommand {
         }
         defer { if store == nil { try? FileManager.default.removeItem(atPath: path) } }
 
+        if scenario == .gitCommit { return try runGitCommit(path: path, log: log) }
         var bench = Benchmark(path: path, n: n, repeats: repeats, batchSize: batchSize, log: log, rng: PythonRandom(seed: seed))
         let wallStart = now()
         var result: [String: Any] = [
@@ -123,6 +137,47 @@ struct BenchMain: ParsableCommand {
         }
         printSummary(result, checks: checks)
         if !(result["all_checks_ok"] as! Bool) { throw ExitCode(1) }
+    }
+
+    /// The git-commit scenario: a repository at `path` whose `metadata/` store holds N
+    /// entities (the standard scenario's write phases), then commits of single runs.
+    private func runGitCommit(path: String, log: Log) throws {
+        let storePath = path + "/metadata"
+        var bench = Benchmark(path: storePath, n: n, repeats: repeats, batchSize: batchSize, log: log, rng: PythonRandom(seed: seed))
+        let wallStart = now()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // The store is not in a git working tree yet, so its writes are not logged for a commit.
+        let store = try MetadataStore(path: storePath)
+        log("N=\(n): building the store (a, b, c)")
+        _ = try bench.registerTypes(store)
+        _ = try bench.pipelineRuns(store, count: bench.runCount)
+        _ = try bench.bulkArtifacts(store)
+        let gitCommit = try bench.gitCommit(repository: path, storeAt: storePath, commits: commits)
+        let result: [String: Any] = [
+            "benchmark": "mlmetadata-git-commit",
+            "params": ["n": n, "commits": commits, "seed": Int(seed), "db": path],
+            "env": ["swift": swiftVersion(), "cpus": ProcessInfo.processInfo.activeProcessorCount,
+                    "started": ISO8601DateFormatter().string(from: Date())],
+            "git_commit": gitCommit,
+            "wall_s": now() - wallStart,
+        ]
+        if let jsonOut {
+            try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: jsonOut))
+        }
+        func ms(_ key: String, _ group: String) -> String {
+            String(format: "%8.1f ms", (((gitCommit[group] as! [String: Any])[key]) as! Double) * 1000)
+        }
+        let breakdown = (gitCommit["libgit2"] as! [String: Any])["breakdown_median_s"] as! [String: Double]
+        print("  git commit of one run, libgit2, median     \(ms("median_s", "libgit2"))")
+        for step in ["blobs", "trees", "commit", "index"] {
+            print("    \(step.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(format: "%8.1f ms", breakdown[step]! * 1000))")
+        }
+        print("  git add + git commit (git CLI), median     \(ms("median_s", "git_cli"))")
+        print("  ratio                                      \(String(format: "%8.1f×", gitCommit["ratio_git_cli_over_libgit2"] as! Double))")
+        print("  files per commit \(gitCommit["files_per_commit_median"]!), index entries \(gitCommit["repository_index_entries"]!)")
+        let ok = ((gitCommit["check"] as! [String: Any])["ok"] as? Bool) == true
+        print("  checks: \(ok ? "all ok" : "FAILED")")
+        if !ok { throw ExitCode(1) }
     }
 
     private func swiftVersion() -> String {

@@ -10,23 +10,34 @@ struct InitCommand: ParsableCommand {
             Writes store.json (the format version), a .gitignore that keeps the .mlmd/ index cache \
             out of git, and a .gitattributes that keeps the files' bytes canonical (LF) and marks them as generated. Nothing else is \
             written until the first put.
-            Example: mlmd init metadata
+            Examples:
+              mlmd init metadata
+              mlmd init metadata --commit-runs     runs recorded into it are committed to git
             """
     )
 
     @Argument(help: "The folder to create the store in (default: the current folder).")
     var path: String = "."
 
+    @Flag(inversion: .prefixedNo, help: "Set the store's commit_runs setting: commit each pipeline run to git as it completes.")
+    var commitRuns: Bool?
+
     func run() throws {
         let manifest = URL(fileURLWithPath: path).appendingPathComponent("store.json").path
         if FileManager.default.fileExists(atPath: manifest) {
-            _ = try MetadataStore(path: path, options: StoreOptions(createIfMissing: false))
-            Console.print("A store already exists in \(path); nothing written.")
+            let store = try MetadataStore(path: path, options: StoreOptions(createIfMissing: false))
+            if let commitRuns, try store.settings.commitRuns != commitRuns {
+                try store.updateSettings(StoreSettings(commitRuns: commitRuns))
+                Console.print("A store already exists in \(path); set commit_runs to \(commitRuns) in its store.json.")
+            } else {
+                Console.print("A store already exists in \(path); nothing written.")
+            }
             return
         }
         let store = try MetadataStore(path: path)
+        if let commitRuns, commitRuns { try store.updateSettings(StoreSettings(commitRuns: true)) }
         Console.print("Created a store in \(store.path):")
-        Console.print("  store.json      format version")
+        Console.print("  store.json      format version" + (commitRuns == true ? "; commit_runs: pipeline runs are committed to git" : ""))
         Console.print("  .gitignore      keeps the .mlmd/ index cache out of git")
         Console.print("  .gitattributes  LF line endings; marks the files as generated for review UIs")
     }

@@ -20,7 +20,7 @@ struct LineageCommand: ParsableCommand {
         case text, dot, mermaid, json
     }
 
-    @OptionGroup var location: StoreLocation
+    @OptionGroup var location: ReadLocation
 
     @Argument(help: ArgumentHelp("The starting node: ID, TYPE/NAME or TYPE@latest, optionally prefixed by artifact: or execution:.", valueName: "node"))
     var node: NodeReference

@@ -31,7 +31,7 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    @OptionGroup var location: StoreLocation
+    @OptionGroup var location: ReadLocation
     @OptionGroup var output: FormatOption
 
     @Argument(help: "What to list: artifacts, executions or contexts.")

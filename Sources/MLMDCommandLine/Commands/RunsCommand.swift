@@ -14,7 +14,7 @@ struct RunsCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var location: StoreLocation
+    @OptionGroup var location: ReadLocation
     @OptionGroup var output: FormatOption
 
     @Argument(help: "Only runs of this pipeline (the name of its pipeline context).")

@@ -14,7 +14,7 @@ struct ShowCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var location: StoreLocation
+    @OptionGroup var location: ReadLocation
     @OptionGroup var output: FormatOption
 
     @Argument(help: "artifact, execution or context")

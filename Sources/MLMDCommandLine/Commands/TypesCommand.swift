@@ -8,7 +8,7 @@ struct TypesCommand: ParsableCommand {
         discussion: "Example: mlmd types --format json"
     )
 
-    @OptionGroup var location: StoreLocation
+    @OptionGroup var location: ReadLocation
     @OptionGroup var output: FormatOption
 
     func run() throws {

@@ -17,7 +17,9 @@ struct StoreLocation: ParsableArguments {
         return try MetadataStore(path: path, options: StoreOptions(createIfMissing: false, progress: ProgressBar.forIndexing()))
     }
 
-    func resolve() throws -> String {
+    /// The store's folder: `--store`, else the nearest folder upwards with a store.json (else,
+    /// unless `requireStore`, the current folder).
+    func resolve(requireStore: Bool = true) throws -> String {
         if let store { return store }
         var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
         while true {
@@ -26,6 +28,7 @@ struct StoreLocation: ParsableArguments {
             if parent.path == folder.path { break }
             folder = parent
         }
+        if !requireStore { return FileManager.default.currentDirectoryPath }
         throw CommandError("no store found in \(FileManager.default.currentDirectoryPath) or any folder above it; pass --store PATH, or create one with `mlmd init [PATH]`")
     }
 }

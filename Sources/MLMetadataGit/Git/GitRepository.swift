@@ -12,8 +12,21 @@ final class GitRepository {
     let gitdir: String
     /// The folder shared by all worktrees (`.git/`), with a trailing slash.
     let commondir: String
+    /// Objects written since ``bufferObjects()`` (for the pack that stores them).
+    fileprivate(set) var bufferedObjects: [GitOID] = []
 
-    private static let initialized: Void = { git_libgit2_init(); return () }()
+    /// Notes an object written through this repository.
+    func wrote(_ oid: GitOID) {
+        bufferedObjects.append(oid)
+    }
+
+    private static let initialized: Void = {
+        git_libgit2_init()
+        // Strict creation looks up every entry of every tree written; ours come from trees read
+        // from the repository and blobs just written (measured: ~30 ms per commit at 100k files).
+        _ = mlmd_git_enable_strict_object_creation(0)
+        return ()
+    }()
 
     /// Opens the repository whose working tree contains `path`.
     init(containing path: String) throws {
@@ -94,6 +107,7 @@ final class GitRepository {
         try bytes.withUnsafeBytes { buffer in
             try Git.check(git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count), "write a blob")
         }
+        wrote(GitOID(oid))
         return GitOID(oid)
     }
 
@@ -111,7 +125,7 @@ final class GitRepository {
         var object: OpaquePointer?
         let code = git_revparse_single(&object, handle, revision)
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EAMBIGUOUS.rawValue || code == GIT_EINVALIDSPEC.rawValue {
-            throw StoreError(.notFound, "unknown revision '\(revision)'\(code == GIT_EAMBIGUOUS.rawValue ? " (ambiguous)" : "")", path: workdir)
+            throw StoreError(.notFound, "unknown revision '\(revision)'\(code == GIT_EAMBIGUOUS.rawValue ? " (ambiguous)" : "") in the repository at \(workdir)")
         }
         try Git.check(code, "resolve revision '\(revision)'")
         defer { git_object_free(object) }
@@ -202,10 +216,8 @@ final class GitRepository {
         return GitSignature(signature!)
     }
 
-    /// Creates a commit and moves `branch` to it, failing with `aborted` if the branch no longer
-    /// points at `parent` (someone committed meanwhile).
-    func commit(tree: GitOID, parent: GitOID?, branch: String, message: String, author: GitSignature,
-                committer: GitSignature) throws -> GitOID {
+    /// Creates a commit object (the branch does not move).
+    func createCommit(tree: GitOID, parent: GitOID?, message: String, author: GitSignature, committer: GitSignature) throws -> GitOID {
         let treeObject = try lookupTree(tree)
         defer { git_tree_free(treeObject) }
         var parentObject: OpaquePointer?
@@ -221,12 +233,19 @@ final class GitRepository {
                               buffer.count, buffer.baseAddress)
         }
         try Git.check(code, "create the commit")
-        // Move the branch only if it is where the commit's parent says (compare-and-swap).
+        wrote(GitOID(oid))
+        return GitOID(oid)
+    }
+
+    /// Moves `branch` to `commit` only if it still points at `expected` (nil: only if it does
+    /// not exist yet); otherwise fails with `aborted`.
+    func moveBranch(_ branch: String, to commit: GitOID, expecting expected: GitOID?, message: String) throws {
         var reference: OpaquePointer?
+        var oid = commit.raw
         let logMessage = "commit: " + (message.split(separator: "\n").first.map(String.init) ?? "")
         let moved: Int32
-        if var expected = parent?.raw {
-            moved = git_reference_create_matching(&reference, handle, branch, &oid, 1, &expected, logMessage)
+        if var current = expected?.raw {
+            moved = git_reference_create_matching(&reference, handle, branch, &oid, 1, &current, logMessage)
         } else {
             moved = git_reference_create(&reference, handle, branch, &oid, 0, logMessage)
         }
@@ -235,7 +254,53 @@ final class GitRepository {
             throw StoreError(.aborted, "\(branch) moved while the commit was being made")
         }
         try Git.check(moved, "update \(branch)")
-        return GitOID(oid)
+    }
+
+    // MARK: Writing objects in one pack
+
+    /// From here on, new objects are kept in memory until ``writeBufferedObjects()`` writes
+    /// them as one pack: two files instead of one loose file per object, which is most of a
+    /// commit's cost where creating files is slow.
+    func bufferObjects() throws -> ObjectBuffer {
+        var backend: UnsafeMutablePointer<git_odb_backend>?
+        try Git.check(git_mempack_new(&backend), "create an in-memory object store")
+        var odb: OpaquePointer?
+        try Git.check(git_repository_odb(&odb, handle), "open the object database")
+        defer { git_odb_free(odb) }
+        // Highest priority: writes go to memory; the ODB owns the backend from here.
+        try Git.check(git_odb_add_backend(odb, backend, 1_000), "add the in-memory object store")
+        return ObjectBuffer(repository: self, backend: backend!)
+    }
+
+    /// The objects written since ``bufferObjects()``.
+    struct ObjectBuffer {
+        let repository: GitRepository
+        let backend: UnsafeMutablePointer<git_odb_backend>
+
+        /// Writes the buffered objects as one pack (with its index) and empties the buffer.
+        func write() throws {
+            defer {
+                git_mempack_reset(backend)
+                repository.bufferedObjects.removeAll()
+            }
+            guard !repository.bufferedObjects.isEmpty else { return }
+            var odb: OpaquePointer?
+            try Git.check(git_repository_odb(&odb, repository.handle), "open the object database")
+            defer { git_odb_free(odb) }
+            var read: [OpaquePointer] = []
+            defer { read.forEach { git_odb_object_free($0) } }
+            var objects: [PackWriter.Object] = []
+            for oid in repository.bufferedObjects {
+                var raw = oid.raw
+                var object: OpaquePointer?
+                try Git.check(git_odb_read(&object, odb, &raw), "read new object \(oid)")
+                read.append(object!)
+                objects.append(PackWriter.Object(oid: oid, type: Int(git_odb_object_type(object).rawValue),
+                                                 content: UnsafeRawBufferPointer(start: git_odb_object_data(object),
+                                                                                 count: git_odb_object_size(object))))
+            }
+            try PackWriter.write(objects, to: repository.commondir + "objects/pack")
+        }
     }
 }
 

@@ -41,26 +41,199 @@ struct RepositoryIndex {
         let lock = try acquireLock()
         var committed = false
         defer { if !committed { unlink(lock.path) } }
-        let existing = FileManager.default.contents(atPath: indexPath).map { [UInt8]($0) }
-        if let existing, existing.count >= 12, Self.readUInt32(existing, 4) == 4 {
-            // Version 4: let libgit2 do it (it takes its own lock).
-            close(lock.descriptor)
+        defer { close(lock.descriptor) }
+        let existing = try MappedFile(path: indexPath)
+        if let existing, existing.bytes.count >= 12, Self.readUInt32(existing.bytes, 4) == 4 {
+            // Version 4 (prefix-compressed paths): libgit2 does it, under its own lock.
             unlink(lock.path)
             committed = true
             return try updateThroughLibgit2(changes)
         }
-        let bytes = try splice(changes, into: existing)
-        let written = bytes.withUnsafeBytes { write(lock.descriptor, $0.baseAddress, $0.count) }
-        let writeError = errno
-        close(lock.descriptor)
-        guard written == bytes.count else { throw StoreError.init(.internal, "cannot write \(lock.path): \(String(cString: strerror(writeError)))") }
+        try withExtendedLifetime(existing) {
+            try Self.emptyIndex.withUnsafeBytes { empty in
+                let old = existing?.bytes ?? empty
+                try Self.write(try plan(changes, in: old), of: old, to: lock.descriptor, path: lock.path)
+            }
+        }
         guard rename(lock.path, indexPath) == 0 else {
             throw StoreError(.internal, "cannot replace \(indexPath): \(String(cString: strerror(errno)))")
         }
         committed = true
     }
 
+    /// A piece of the new index file: bytes of the old one, or new bytes.
+    enum Segment {
+        case old(Range<Int>)
+        case new([UInt8])
+    }
+
+    /// The new index file as pieces: `changes` (sorted) merged into the index `old`, whose
+    /// unchanged runs of entries are kept by reference.
+    func plan(_ changes: [Change], in old: UnsafeRawBufferPointer) throws -> [Segment] {
+        guard old.count >= 32, old[0..<4].elementsEqual("DIRC".utf8) else {
+            throw StoreError(.dataLoss, "\(indexPath) is not a git index")
+        }
+        let version = Self.readUInt32(old, 4)
+        guard version == 2 || version == 3 else { throw StoreError(.unimplemented, "git index version \(version) is not supported") }
+        let count = Int(Self.readUInt32(old, 8))
+        let end = old.count - 20
+        let base = old.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let truncated = StoreError(.dataLoss, "\(indexPath) is truncated")
+
+        /// The entry at `position`: where its name starts, the name's length, the entry's length.
+        func entry(at position: Int) throws -> (name: Int, nameLength: Int, length: Int) {
+            guard position + 62 <= end else { throw truncated }
+            let flags = Int(base[position + 60]) << 8 | Int(base[position + 61])
+            let nameStart = position + 62 + (version == 3 && flags & 0x4000 != 0 ? 2 : 0)
+            var nameLength = flags & 0xFFF
+            if nameLength == 0xFFF {
+                // Long names: the length is only known from the terminating NUL.
+                nameLength = strnlen(UnsafeRawPointer(base + nameStart).assumingMemoryBound(to: CChar.self), end - nameStart)
+            }
+            guard nameStart + nameLength < end else { throw truncated }
+            return (nameStart, nameLength, ((nameStart - position) + nameLength + 8) & ~7)
+        }
+        /// Orders a change's path against the name at `start` (git: bytewise, shorter first).
+        func order(_ path: [UInt8], _ start: Int, _ length: Int) -> Int {
+            let common = min(path.count, length)
+            let result = path.withUnsafeBufferPointer { memcmp($0.baseAddress!, base + start, common) }
+            if result != 0 { return result < 0 ? -1 : 1 }
+            return path.count == length ? 0 : (path.count < length ? -1 : 1)
+        }
+
+        var segments: [Segment] = [.new([])]  // the header, filled in below
+        var total = 0
+        var next = 0
+        var position = 12
+        var runStart = position
+        var number = 0
+        func endRun() {
+            if runStart < position { segments.append(.old(runStart..<position)) }
+        }
+        func emit(_ change: Change) {
+            if let entry = change.entry {
+                segments.append(.new(Self.encode(entry)))
+                total += 1
+            }
+        }
+        while number < count {
+            let current = try entry(at: position)
+            if next < changes.count {
+                var comparison = order(changes[next].path, current.name, current.nameLength)
+                // New entries that sort before this one go first.
+                while comparison < 0 {
+                    endRun()
+                    runStart = position
+                    emit(changes[next])
+                    next += 1
+                    comparison = next < changes.count ? order(changes[next].path, current.name, current.nameLength) : 1
+                }
+                if comparison == 0 {
+                    // Replaces (or removes) this path: every stage of it.
+                    endRun()
+                    emit(changes[next])
+                    next += 1
+                    position += current.length
+                    number += 1
+                    while number < count {
+                        let other = try entry(at: position)
+                        guard other.nameLength == current.nameLength,
+                              memcmp(base + other.name, base + current.name, current.nameLength) == 0 else { break }
+                        position += other.length
+                        number += 1
+                    }
+                    runStart = position
+                    continue
+                }
+            }
+            position += current.length
+            number += 1
+            total += 1
+        }
+        endRun()
+        while next < changes.count {
+            emit(changes[next])
+            next += 1
+        }
+        segments[0] = .new(Array(UnsafeRawBufferPointer(rebasing: old[0..<8])) + Self.uint32(UInt32(total)))
+
+        // Extensions: keep what stays true, drop caches that would be wrong.
+        while position + 8 <= end {
+            let signature = Array(UnsafeRawBufferPointer(rebasing: old[position..<position + 4]))
+            let size = Int(Self.readUInt32(old, position + 4))
+            let body = position + 8
+            guard body + size <= end else { throw StoreError(.dataLoss, "\(indexPath) has a truncated extension") }
+            switch String(decoding: signature, as: UTF8.self) {
+            case "TREE":
+                var tree = try TreeCache.parse(Array(UnsafeRawBufferPointer(rebasing: old[body..<body + size])))
+                for change in changes { tree.invalidate(path: String(decoding: change.path, as: UTF8.self)) }
+                let encoded = tree.encoded()
+                segments.append(.new(signature + Self.uint32(UInt32(encoded.count)) + encoded))
+            case "REUC":
+                segments.append(.old(position..<body + size))
+            default:
+                // Optional caches (untracked cache, fsmonitor, offset tables) are dropped: git
+                // rebuilds them. A required extension (lower-case signature) cannot be skipped.
+                if let first = signature.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") {
+                    throw StoreError(.unimplemented, "the git index uses the '\(String(decoding: signature, as: UTF8.self))' extension (split or sparse index), which is not supported; run `git update-index --no-split-index` or disable sparse index")
+                }
+            }
+            position = body + size
+        }
+        return segments
+    }
+
+    /// Writes the segments and their SHA-1 to `descriptor`.
+    private static func write(_ segments: [Segment], of old: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+        var hasher = Insecure.SHA1()
+        func put(_ bytes: UnsafeRawBufferPointer) throws {
+            hasher.update(bufferPointer: bytes)
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { throw StoreError(.internal, "cannot write \(path): \(String(cString: strerror(errno)))") }
+                offset += written
+            }
+        }
+        for segment in segments {
+            switch segment {
+            case .old(let range): try put(UnsafeRawBufferPointer(rebasing: old[range]))
+            case .new(let bytes): try bytes.withUnsafeBytes(put)
+            }
+        }
+        let digest = Array(hasher.finalize())
+        try digest.withUnsafeBytes(put)
+    }
+
+    /// A file mapped into memory, read-only.
+    final class MappedFile {
+        let bytes: UnsafeRawBufferPointer
+
+        /// Maps the file at `path`; nil when there is none (or it is empty).
+        init?(path: String) throws {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor < 0 {
+                if errno == ENOENT { return nil }
+                throw StoreError(.internal, "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0 else { throw StoreError(.internal, "cannot stat \(path)") }
+            guard status.st_size > 0 else { return nil }
+            guard let address = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+                throw StoreError(.internal, "cannot map \(path): \(String(cString: strerror(errno)))")
+            }
+            bytes = UnsafeRawBufferPointer(start: address, count: Int(status.st_size))
+        }
+
+        deinit {
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        }
+    }
+
     // MARK: The lock
+
 
     /// Takes `index.lock` as git does, waiting up to 10 s for another git process to finish.
     private func acquireLock() throws -> (path: String, descriptor: Int32) {
@@ -75,108 +248,6 @@ struct RepositoryIndex {
     }
 
     // MARK: Splicing
-
-    /// The new index file: `changes` (sorted) merged into `existing` (nil: no index yet).
-    func splice(_ changes: [Change], into existing: [UInt8]?) throws -> [UInt8] {
-        let old = existing ?? Self.emptyIndex
-        guard old.count >= 32, old[0..<4].elementsEqual("DIRC".utf8) else {
-            throw StoreError(.dataLoss, "\(indexPath) is not a git index")
-        }
-        let version = Self.readUInt32(old, 4)
-        guard version == 2 || version == 3 else { throw StoreError(.unimplemented, "git index version \(version) is not supported") }
-        let count = Int(Self.readUInt32(old, 8))
-
-        /// The name's byte range and the length of the entry at `position`.
-        func entry(at position: Int) throws -> (name: Range<Int>, length: Int) {
-            guard position + 62 <= old.count else { throw StoreError(.dataLoss, "\(indexPath) is truncated") }
-            let extended = version == 3 && Self.readUInt16(old, position + 60) & 0x4000 != 0
-            let nameStart = position + 62 + (extended ? 2 : 0)
-            var nameEnd = nameStart
-            while nameEnd < old.count, old[nameEnd] != 0 { nameEnd += 1 }
-            return (nameStart..<nameEnd, ((nameEnd - position) + 8) & ~7)
-        }
-
-        var out: [UInt8] = []
-        out.reserveCapacity(old.count + changes.count * 160)
-        out += old[0..<12]
-        var total = 0
-        var pending = changes[...]
-        var position = 12
-        var copyStart = position
-        var number = 0
-        while number < count {
-            let (name, length) = try entry(at: position)
-            // New entries that sort before this one go first.
-            while let next = pending.first, Self.compare(next.path, old[name]) < 0 {
-                out += old[copyStart..<position]
-                copyStart = position
-                if let entry = next.entry {
-                    out += Self.encode(entry)
-                    total += 1
-                }
-                pending = pending.dropFirst()
-            }
-            if let next = pending.first, Self.compare(next.path, old[name]) == 0 {
-                // Replaces (or removes) this path: every stage of it.
-                out += old[copyStart..<position]
-                if let entry = next.entry {
-                    out += Self.encode(entry)
-                    total += 1
-                }
-                pending = pending.dropFirst()
-                let replaced = old[name]
-                position += length
-                number += 1
-                while number < count {
-                    let (otherName, otherLength) = try entry(at: position)
-                    guard old[otherName].elementsEqual(replaced) else { break }
-                    position += otherLength
-                    number += 1
-                }
-                copyStart = position
-                continue
-            }
-            position += length
-            number += 1
-            total += 1
-        }
-        out += old[copyStart..<position]
-        for next in pending {
-            if let entry = next.entry {
-                out += Self.encode(entry)
-                total += 1
-            }
-        }
-        out.replaceSubrange(8..<12, with: Self.uint32(UInt32(total)))
-
-        // Extensions: keep what stays true, drop caches that would be wrong.
-        let end = old.count - 20
-        var extensionPosition = position
-        while extensionPosition + 8 <= end {
-            let signature = Array(old[extensionPosition..<extensionPosition + 4])
-            let size = Int(Self.readUInt32(old, extensionPosition + 4))
-            let body = extensionPosition + 8
-            guard body + size <= end else { throw StoreError(.dataLoss, "\(indexPath) has a truncated extension") }
-            switch String(decoding: signature, as: UTF8.self) {
-            case "TREE":
-                var tree = try TreeCache.parse(Array(old[body..<body + size]))
-                for change in changes { tree.invalidate(path: String(decoding: change.path, as: UTF8.self)) }
-                let encoded = tree.encoded()
-                out += signature + Self.uint32(UInt32(encoded.count)) + encoded
-            case "REUC":
-                out += old[extensionPosition..<body + size]
-            default:
-                // Optional caches (untracked cache, fsmonitor, offset tables) are dropped: git
-                // rebuilds them. A required extension (lower-case signature) cannot be skipped.
-                if let first = signature.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") {
-                    throw StoreError(.unimplemented, "the git index uses the '\(String(decoding: signature, as: UTF8.self))' extension (split or sparse index), which is not supported; run `git update-index --no-split-index` or disable sparse index")
-                }
-            }
-            extensionPosition = body + size
-        }
-        out += Insecure.SHA1.hash(data: out)
-        return out
-    }
 
     /// One index entry, version 2 layout (stage 0, no extended flags).
     static func encode(_ entry: Entry) -> [UInt8] {
@@ -225,12 +296,8 @@ struct RepositoryIndex {
         return bytes
     }()
 
-    static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    static func readUInt32<Bytes: RandomAccessCollection>(_ bytes: Bytes, _ offset: Int) -> UInt32 where Bytes.Element == UInt8, Bytes.Index == Int {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-    }
-
-    static func readUInt16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
-        UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
 
     static func uint32(_ value: UInt32) -> [UInt8] {

@@ -72,6 +72,7 @@ struct TreeRewriter {
         guard git_treebuilder_entrycount(builder) > 0 else { return nil }
         var oid = git_oid()
         try Git.check(git_treebuilder_write(&oid, builder), "write a tree")
+        repository.wrote(GitOID(oid))
         return GitOID(oid)
     }
 
@@ -81,6 +82,7 @@ struct TreeRewriter {
         defer { git_treebuilder_free(builder) }
         var oid = git_oid()
         try Git.check(git_treebuilder_write(&oid, builder), "write the empty tree")
+        repository.wrote(GitOID(oid))
         return GitOID(oid)
     }
 }

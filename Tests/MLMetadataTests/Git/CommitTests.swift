@@ -47,6 +47,13 @@ import MLMetadataSamples
         #expect(trailers.contains("MLMD-Pipeline: chicago_taxi") && trailers.contains("MLMD-Run: 2026-01-05T09:00:00")
                 && trailers.contains("MLMD-Run-Context-Id: \(recorded.run.context.id!)") && trailers.contains("MLMD-Store: metadata"))
         #expect(try repository.git("log", "-1", "--format=%an <%ae>") == "Test Author <author@example.com>\n")
+
+        // The user's next commit (git builds its tree from the index and its tree cache) neither
+        // drops nor reverts the committed store files.
+        try repository.git("commit", "-qm", "user work")
+        #expect(try repository.git("diff", "--name-only", "HEAD~1", "HEAD") == "src/train.py\n")
+        #expect(try repository.git("ls-tree", "-r", "--name-only", "HEAD", "metadata").split(separator: "\n").count
+                == (try repository.git("ls-tree", "-r", "--name-only", "HEAD~1", "metadata").split(separator: "\n").count))
     }
 
     @Test func firstCommitInAnEmptyRepositoryWithTheStoreAtTheRoot() throws {
