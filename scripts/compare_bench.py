@@ -83,6 +83,20 @@ def main(folder):
             print(f"| {label} ({unit}) | {fmt(get(ours, key), scale)} | | | |")
         print(f"\nAll checks: MLMetadata {ours.get('all_checks_ok')}, MLMD {theirs.get('all_checks_ok')}.\n")
 
+    git_scales = sorted({int(m.group(1)) for f in glob.glob(os.path.join(folder, "git-commit-*.json"))
+                         if (m := re.search(r"-(\d+)\.json$", f))})
+    if git_scales:
+        print("## Committing one pipeline run to git (mlmd-bench --scenario git-commit)\n")
+        print("| N | libgit2 (ms) | blobs | trees | pack + commit | repository index | git add + git commit (ms) | ratio | files | index entries |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for n in git_scales:
+            g = json.load(open(os.path.join(folder, f"git-commit-{n}.json")))["git_commit"]
+            b = g["libgit2"]["breakdown_median_s"]
+            print(f"| {n:,} | {fmt(g['libgit2']['median_s'], 1e3)} | {fmt(b['blobs'], 1e3)} | {fmt(b['trees'], 1e3)} | "
+                  f"{fmt(b['commit'], 1e3)} | {fmt(b['index'], 1e3)} | {fmt(g['git_cli']['median_s'], 1e3)} | "
+                  f"{g['ratio_git_cli_over_libgit2']:.1f}× | {g['files_per_commit_median']:.0f} | {g['repository_index_entries']:,} |")
+        print()
+
 
 if __name__ == "__main__":
     main(sys.argv[1])

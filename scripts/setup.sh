@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing MLMetadata needs, if it is missing:
-#   - Debian packages: libsqlite3-dev (GRDB), pkg-config
+#   - Debian packages: libsqlite3-dev (GRDB), libgit2-dev (MLMetadataGit), git, pkg-config
 #   - with --python: a venv in .venv-mlmd with Google's ml-metadata 1.17.1 (interop tests)
 # Safe to run again; does nothing when everything is there.
 set -euo pipefail
@@ -12,6 +12,8 @@ want_python=false
 missing=()
 pkg-config --version >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
+pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
+command -v git >/dev/null 2>&1 || missing+=(git)
 if $want_python; then
   python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 fi

@@ -20,7 +20,7 @@ struct LogCommand: ParsableCommand {
     @Argument(help: "Only runs of this pipeline.")
     var pipeline: String?
 
-    @Option(name: .shortAndLong, help: "At most this many commits.")
+    @Option(name: [.customShort("n"), .long], help: "At most this many commits.")
     var limit: Int?
 
     func validate() throws {

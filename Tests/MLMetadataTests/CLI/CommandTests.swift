@@ -253,7 +253,7 @@ import Testing
     }
 
     @Test func everyCommandHasHelpWithAnExample() throws {
-        let commands = ["init", "put", "list", "show", "types", "lineage", "runs", "fsck", "reindex", "script", "example"]
+        let commands = ["init", "put", "list", "show", "types", "lineage", "runs", "commit", "log", "fsck", "reindex", "script", "example"]
         for command in commands {
             let help = MLMD.run([command, "--help"])
             #expect(help.status == 0, "\(command)")
