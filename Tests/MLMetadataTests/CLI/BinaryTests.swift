@@ -50,10 +50,16 @@ import Testing
         #expect(help.status == 0 && help.output.contains("Example") && help.errors.isEmpty)
     }
 
-    @Test func noColourWhenPipedEvenIfAsked() throws {
+    @Test func coloursOnlyOnATerminalAndNeverWithNoColor() throws {
         let sample = try SampleStoreFixture()
-        let result = try MLMD.binary(["runs", "--store", sample.path], environment: ["NO_COLOR": "1"])
-        #expect(result.status == 0 && !result.output.contains("\u{1B}["))
+        let piped = try MLMD.binary(["runs", "--store", sample.path])
+        #expect(piped.status == 0 && !piped.output.contains("\u{1B}["))
+        // util-linux `script` runs the command on a pseudo-terminal.
+        let command = "\(BuiltProducts.path("mlmd")) runs --store \(sample.path)"
+        let terminal = try MLMD.process("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["NO_COLOR": ""])
+        #expect(terminal.status == 0 && terminal.output.contains("\u{1B}[32mCOMPLETE"), "\(terminal.output)")
+        let noColor = try MLMD.process("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"])
+        #expect(noColor.status == 0 && noColor.output.contains("COMPLETE") && !noColor.output.contains("\u{1B}["))
     }
 
     /// `mlmd script` compiles against the dynamic library built next to the binary
