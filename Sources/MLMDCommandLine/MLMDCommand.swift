@@ -17,11 +17,14 @@ struct MLMDCommand: ParsableCommand {
               mlmd lineage Model/model-3 --upstream
               mlmd fsck                           check every file
               mlmd log                            the commits of pipeline runs
+              mlmd diff HEAD~1                    what changed since the last commit but one: runs, types, nodes, fields
+              mlmd diff --run latest~1 --run latest --format markdown
               mlmd runs --at HEAD~3               any read, as of a git revision
             """,
         subcommands: [
             InitCommand.self, PutCommand.self, ListCommand.self, ShowCommand.self, TypesCommand.self,
-            LineageCommand.self, RunsCommand.self, CommitCommand.self, LogCommand.self, FsckCommand.self, ReindexCommand.self,
+            LineageCommand.self, RunsCommand.self, DiffCommand.self, CommitCommand.self, LogCommand.self, GitCommand.self, FsckCommand.self,
+            ReindexCommand.self, TextconvCommand.self,
             ScriptCommand.self, ExampleCommand.self,
         ]
     )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLMetadata
+import MLMetadataGit
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,8 +9,9 @@ struct InitCommand: ParsableCommand {
         abstract: "Create a store.",
         discussion: """
             Writes store.json (the format version), a .gitignore that keeps the .mlmd/ index cache \
-            out of git, and a .gitattributes that keeps the files' bytes canonical (LF) and marks them as generated. Nothing else is \
-            written until the first put.
+            out of git, and a .gitattributes that keeps the files' bytes canonical (LF), marks them as generated and \
+            assigns the mlmd diff driver. Inside a git repository it also registers that driver in .git/config \
+            (as mlmd git setup does), so git diff shows store files field by field. Nothing else is written until the first put.
             Examples:
               mlmd init metadata
               mlmd init metadata --commit-runs     runs recorded into it are committed to git
@@ -40,5 +42,10 @@ struct InitCommand: ParsableCommand {
         Console.print("  store.json      format version" + (commitRuns == true ? "; commit_runs: pipeline runs are committed to git" : ""))
         Console.print("  .gitignore      keeps the .mlmd/ index cache out of git")
         Console.print("  .gitattributes  LF line endings; marks the files as generated for review UIs")
+        // Inside a git repository: git diff and git log -p show store files field by field.
+        if let repository = try? StoreRepository(store: store) {
+            try repository.installDiffDriver(command: GitSetupCommand.textconvCommand())
+            Console.print("  .git/config     diff.mlmd.textconv: git diff shows store files field by field (other clones: mlmd git setup)")
+        }
     }
 }

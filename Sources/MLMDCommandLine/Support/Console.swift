@@ -26,9 +26,14 @@ public enum Console {
         errors.write(text + "\n")
     }
 
-    /// Whether colours may be used: the output is a terminal and `NO_COLOR` is not set.
+    /// Set by `--color always|never`; nil decides by the terminal and `NO_COLOR`.
+    @TaskLocal static var colorChoice: Bool? = nil
+
+    /// Whether colours may be used: as `--color` says, else when the output is a terminal and
+    /// `NO_COLOR` is not set.
     static var colorsEnabled: Bool {
-        output.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false
+        if let colorChoice { return colorChoice }
+        return output.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false
     }
 }
 

@@ -14,9 +14,14 @@ struct ReadLocation: ParsableArguments {
     /// The store in the working tree, or as it was at `--at`.
     func open() throws -> MetadataStore {
         guard let at else { return try location.open() }
-        // The store need not exist in the working tree today: only its place in the repository matters.
-        let path = try location.resolve(requireStore: false)
-        let (existing, rest) = Self.existingAncestor(of: URL(fileURLWithPath: path).standardizedFileURL.path)
+        let place = try Self.place(of: try location.resolve(requireStore: false))
+        return try StoreRepository.store(at: at, prefix: place.prefix, repositoryContaining: place.existing)
+    }
+
+    /// Where a store folder sits in its git repository: its deepest existing folder (the store
+    /// need not exist in the working tree today) and its path relative to the repository root.
+    static func place(of path: String) throws -> (existing: String, prefix: String) {
+        let (existing, rest) = existingAncestor(of: URL(fileURLWithPath: path).standardizedFileURL.path)
         let repositoryRoot = try StoreRepository.workingTree(containing: existing)
         let real = StoreRepository.realPath(existing)
         guard real == repositoryRoot || real.hasPrefix(repositoryRoot + "/") else {
@@ -24,7 +29,7 @@ struct ReadLocation: ParsableArguments {
         }
         let prefix = ([real == repositoryRoot ? "" : String(real.dropFirst(repositoryRoot.count + 1))] + rest)
             .filter { !$0.isEmpty }.joined(separator: "/")
-        return try StoreRepository.store(at: at, prefix: prefix, repositoryContaining: existing)
+        return (existing, prefix)
     }
 
     /// The deepest existing folder of `path` and the components below it.

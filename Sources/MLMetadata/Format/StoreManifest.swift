@@ -65,12 +65,13 @@ enum StoreScaffold {
 
         """
 
-    /// Lets hosting UIs collapse store files and keeps their bytes canonical on every platform.
+    /// Lets hosting UIs collapse store files, keeps their bytes canonical on every platform, and
+    /// names the diff driver `mlmd git setup` registers (git ignores it until then).
     static let gitattributes = """
         # MLMetadata store: canonical JSON written by the library (see FORMAT.md).
         * linguist-generated=true
-        *.json text eol=lf
-        *.jsonl text eol=lf
+        *.json text eol=lf diff=mlmd
+        *.jsonl text eol=lf diff=mlmd
 
         """
 }
