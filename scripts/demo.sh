@@ -23,4 +23,5 @@ step list artifacts --filter "type = 'ModelEvaluation' AND custom_properties.acc
 step lineage Model@latest --upstream
 step fsck
 step runs --at HEAD~1
+step diff HEAD~1 HEAD
 step log

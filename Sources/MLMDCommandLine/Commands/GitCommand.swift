@@ -33,7 +33,7 @@ struct GitSetupCommand: ParsableCommand {
 
     /// `mlmd textconv` when the `mlmd` on PATH is this program, else this program's full path.
     static func textconvCommand() -> String {
-        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let me = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath().path
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("mlmd").resolvingSymlinksInPath().path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate == me ? "mlmd textconv" : quoted(me) + " textconv" }

@@ -44,8 +44,13 @@ struct InitCommand: ParsableCommand {
         Console.print("  .gitattributes  LF line endings; marks the files as generated for review UIs")
         // Inside a git repository: git diff and git log -p show store files field by field.
         if let repository = try? StoreRepository(store: store) {
-            try repository.installDiffDriver(command: GitSetupCommand.textconvCommand())
-            Console.print("  .git/config     diff.mlmd.textconv: git diff shows store files field by field (other clones: mlmd git setup)")
+            do {
+                try repository.installDiffDriver(command: GitSetupCommand.textconvCommand())
+                Console.print("  .git/config     diff.mlmd.textconv: git diff shows store files field by field (other clones: mlmd git setup)")
+            } catch {
+                // The store is created; only the convenience is missing.
+                Console.printError("warning: git diff will show raw JSON: \(error) (retry with mlmd git setup)")
+            }
         }
     }
 }

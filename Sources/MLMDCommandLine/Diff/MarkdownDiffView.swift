@@ -5,7 +5,6 @@ import MLMetadata
 /// It stays under GitHub's comment limit by listing fewer detail rows, and says what it left out.
 enum MarkdownDiffView {
     /// GitHub rejects comments longer than 65,536 characters; keep a margin.
-    static let limit = 65_536
     static let budget = 60_000
 
     static func render(_ report: StoreDiffReport, command: String) -> String {
@@ -20,22 +19,23 @@ enum MarkdownDiffView {
     private static func fitted(command: String, _ render: (Int) -> String) -> String {
         for rows in [Int.max, 200, 50, 10, 0] {
             let text = render(rows)
-            if text.count <= budget {
+            // Bytes, not characters: never fewer, so the limit holds however GitHub counts.
+            if text.utf8.count <= budget {
                 return rows == .max ? text : text + "\n\n> Some details were left out to stay under GitHub's 65,536-character limit; "
                     + "`\(command) --format json` has everything.\n"
             }
         }
         let text = render(0)
-        return String(text.prefix(budget)) + "\n\n> Truncated at \(budget) characters (GitHub's limit is 65,536); `\(command) --format json` has everything.\n"
+        return String(decoding: text.utf8.prefix(budget), as: UTF8.self) + "\n\n> Truncated at \(budget) characters (GitHub's limit is 65,536); `\(command) --format json` has everything.\n"
     }
 
     // MARK: Store diffs
 
     private static func body(_ report: StoreDiffReport, rows: Int) -> String {
         let diff = report.diff
-        var out = ["## MLMD metadata: `\(diff.oldLabel)` → `\(diff.newLabel)`", "", "**" + DiffWording.summary(diff) + "**"]
+        var out = ["### MLMD metadata: `\(diff.oldLabel)` → `\(diff.newLabel)`", "", "**" + DiffWording.summary(diff) + "**"]
         if !diff.runs.isEmpty {
-            out += ["", "### Runs", "", "| | Run | Pipeline | State | Executions | New artifacts | Metrics |", "|---|---|---|---|---|---|---|"]
+            out += ["", "#### Runs", "", "| | Run | Pipeline | State | Executions | New artifacts | Metrics |", "|---|---|---|---|---|---|---|"]
             for run in diff.runs {
                 guard let summary = run.details?.run else {
                     out.append("| \(run.change.rawValue) | \(cell(run.name)) | | | | | |")
@@ -49,11 +49,11 @@ enum MarkdownDiffView {
             }
         }
         if let comparison = report.comparison {
-            out += ["", "### `\(comparison.candidate.run.name)` against the run before it (`\(comparison.baseline.run.name)`)"]
-            out += comparisonTables(comparison, rows: rows)
+            out += ["", "#### `\(comparison.candidate.run.name)` against the run before it (`\(comparison.baseline.run.name)`)"]
+            out += comparisonTables(comparison, rows: rows, heading: "#####")
         }
         if let lineage = report.lineage {
-            out += ["", "### Lineage of the newest model (\(DiffWording.node(type: lineage.model.type, id: lineage.model.id, name: lineage.model.name)))", ""]
+            out += ["", "#### Lineage of the newest model (\(DiffWording.node(type: lineage.model.type, id: lineage.model.id, name: lineage.model.name)))", ""]
             out += mermaid(lineage.mermaid)
         }
         if !diff.types.isEmpty {
@@ -85,7 +85,7 @@ enum MarkdownDiffView {
                 + diff.otherFiles.map { "- \($0.change.rawValue) `\($0.path)`" } + ["", "</details>"]
         }
         if !diff.problems.isEmpty {
-            out += ["", "### Unreadable files", ""] + diff.problems.map { "- \(cell($0.description))" }
+            out += ["", "#### Unreadable files", ""] + diff.problems.map { "- \(cell($0.description))" }
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -98,15 +98,15 @@ enum MarkdownDiffView {
         let outputs = comparison.nodes.flatMap(\.outputs).filter { $0.candidate != nil }
         let reused = outputs.filter { DiffWording.provenance($0) != "new" }.count
         let changedParameters = comparison.nodes.map(\.parameters.count).reduce(0, +)
-        var out = ["## MLMD run `\(old.name)` → `\(new.name)`", "",
+        var out = ["### MLMD run `\(old.name)` → `\(new.name)`", "",
                    "**\(stateBadge(new.state.rawValue))\(old.state == new.state ? "" : " (was \(old.state.rawValue))") · "
                    + "\(plural(changedParameters, "parameter", "parameters")) changed · "
                    + "\(plural(comparison.metrics.filter { $0.delta != 0 }.count, "numeric output property", "numeric output properties")) changed · "
                    + "\(outputs.count - reused) outputs produced anew, \(reused) reused**", "",
                    "Baseline `\(old.name)` from \(report.baselineLabel); this run `\(new.name)` from \(report.candidateLabel)."]
-        out += comparisonTables(comparison, rows: rows)
+        out += comparisonTables(comparison, rows: rows, heading: "####")
         if let lineage = report.lineage {
-            out += ["", "### Lineage of \(DiffWording.artifact(lineage.model))", ""]
+            out += ["", "#### Lineage of \(DiffWording.artifact(lineage.model))", ""]
             out += mermaid(lineage.mermaid)
         }
         var table = ["| Node | State | Output | Artifact | | Changes |", "|---|---|---|---|---|---|"]
@@ -128,11 +128,11 @@ enum MarkdownDiffView {
     }
 
     /// The parameter and metric tables of a comparison.
-    private static func comparisonTables(_ comparison: RunComparison, rows: Int) -> [String] {
+    private static func comparisonTables(_ comparison: RunComparison, rows: Int, heading: String) -> [String] {
         let (old, new) = (comparison.baseline.run.name, comparison.candidate.run.name)
         var out: [String] = []
         let parameters = comparison.nodes.flatMap { node in node.parameters.map { (node.node, $0) } }
-        out += ["", "#### Parameters", ""]
+        out += ["", heading + " Parameters", ""]
         if parameters.isEmpty {
             out.append("No execution property differs.")
         } else {
@@ -144,7 +144,7 @@ enum MarkdownDiffView {
             if parameters.count > max(rows, 20) { out.append("\n\(parameters.count - max(rows, 20)) more parameter changes left out.") }
         }
         let changed = comparison.metrics.filter { $0.delta != 0 }
-        out += ["", "#### Metrics", ""]
+        out += ["", heading + " Metrics", ""]
         if changed.isEmpty {
             out.append("No numeric output property differs.")
         } else {

@@ -144,4 +144,23 @@ import MLMetadataGit
         let fallback = MLMD.run(["textconv", broken])
         #expect(fallback.status == 0 && fallback.output.hasPrefix("# mlmd textconv: not read as a store file:") && fallback.output.hasSuffix("{ not json"))
     }
+
+    /// The pull-request comment shown in the README is what `mlmd diff` writes for the sample
+    /// pipeline's third run (commit ids aside).
+    @Test func theReadmeReportIsReal() throws {
+        let repository = try GitRepositoryFixture()
+        let store = repository.directory.file("metadata")
+        #expect(MLMD.run(["init", store, "--commit-runs"]).status == 0)
+        #expect(MLMD.run(["example", store, "--runs", "3"]).status == 0)
+        let report = MLMD.run(["diff", "HEAD~1", "HEAD", "--format", "markdown", "--store", store])
+        #expect(report.status == 0, "\(report.errors)")
+        let readme = try String(contentsOfFile: SampleStoreTests.repositoryRoot + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- diff-report:start -->\n"))
+        let end = try #require(readme.range(of: "<!-- diff-report:end -->"))
+        let shown = String(readme[start.upperBound..<end.lowerBound])
+        func withoutCommitIDs(_ text: String) -> String {
+            text.replacing(/\([0-9a-f]{7}\)/, with: "(<commit>)")
+        }
+        #expect(withoutCommitIDs(report.output) == withoutCommitIDs(shown))
+    }
 }
