@@ -12,12 +12,9 @@ struct StoreDiffReport {
     init(_ diff: StoreDiff) throws {
         self.diff = diff
         guard let store = diff.newStore else { return }
-        if let newest = diff.runs.last(where: { $0.change == .added })?.details {
-            let earlier = try store.pipelineRuns(pipeline: newest.run.pipeline)
-                .filter { ($0.startTime, $0.context.id!) < (newest.run.startTime, newest.run.context.id!) }
-            if let previous = earlier.last {
-                comparison = RunComparison(baseline: try store.runDetails(previous.context), candidate: newest)
-            }
+        if let newest = diff.runs.last(where: { $0.change == .added })?.details,
+           let previous = try store.previousPipelineRun(before: newest.run) {
+            comparison = RunComparison(baseline: try store.runDetails(previous), candidate: newest)
         }
         if let model = DiffWording.newestModel(diff) {
             lineage = (model, try DiffWording.lineageMermaid(of: model.id, in: store))
