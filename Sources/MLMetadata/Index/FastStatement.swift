@@ -75,6 +75,11 @@ struct FastStatement {
 
         func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+        /// The integer, or nil for NULL.
+        func optionalInt(_ column: Int32) -> Int64? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        }
+
         /// The text's UTF-8 bytes, valid until the next row; they are followed by a NUL byte.
         func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
             guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }

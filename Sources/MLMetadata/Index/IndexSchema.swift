@@ -9,7 +9,7 @@ internal import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 6
+    static let version = 7
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -113,6 +113,7 @@ enum IndexSchema {
               mtime_ns INTEGER NOT NULL DEFAULT -1,
               inode INTEGER NOT NULL DEFAULT -1,
               checked_ns INTEGER NOT NULL DEFAULT 0,
+              hash INTEGER,                   -- ContentHash of the bytes indexed (NULL: unknown)
               PRIMARY KEY (folder, name)
             ) WITHOUT ROWID;
             CREATE UNIQUE INDEX file_by_id ON file(id);

@@ -26,11 +26,21 @@ struct IndexWriter {
         return (id, true)
     }
 
-    /// Records the signature a file has now (nil: unknown, so the next check re-reads it).
-    func setSignature(fileID: Int64, _ signature: FileSystem.Signature?, checkedAt: Int64 = FileSystem.nowNanoseconds()) throws {
-        try db.cachedStatement(sql: "UPDATE file SET size = ?, mtime_ns = ?, inode = ?, checked_ns = ? WHERE id = ?").execute(arguments: [
-            signature?.size ?? -1, signature?.modificationNanoseconds ?? -1, signature?.inode ?? -1, checkedAt, fileID,
+    /// Records the signature a file has now (nil: unknown, so the next check re-reads it) and
+    /// the hash of the bytes indexed from it.
+    func setSignature(fileID: Int64, _ signature: FileSystem.Signature?, hash: Int64?, checkedAt: Int64 = FileSystem.nowNanoseconds()) throws {
+        try db.cachedStatement(sql: "UPDATE file SET size = ?, mtime_ns = ?, inode = ?, checked_ns = ?, hash = ? WHERE id = ?").execute(arguments: [
+            signature?.size ?? -1, signature?.modificationNanoseconds ?? -1, signature?.inode ?? -1, checkedAt, hash, fileID,
         ])
+    }
+
+    /// Trusts the racily clean signatures of a folder's files from `checkedAt` on: their bytes
+    /// were found to be the ones indexed (same hash) after their racy window had passed.
+    func confirmRacySignatures(inFolder folder: String, checkedAt: Int64, window: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE file SET checked_ns = ?1
+            WHERE folder = ?2 AND hash IS NOT NULL AND checked_ns <= mtime_ns + ?3 AND mtime_ns + ?3 < ?1
+            """).execute(arguments: [checkedAt, folder, window])
     }
 
     /// Records a folder's signature (nil: forget the folder).

@@ -23,10 +23,17 @@ enum ParsedFile: Sendable {
 
     /// Reads and parses the file at a store-relative path.
     static func read(_ path: String, root: String) -> ParsedFile {
+        readHashed(path, root: root).content
+    }
+
+    /// Reads and parses the file at a store-relative path, with the ``ContentHash`` of the bytes
+    /// read (nil when they could not be read).
+    static func readHashed(_ path: String, root: String) -> (content: ParsedFile, hash: Int64?) {
         do {
-            return parse(try FileSystem.readFile(root + "/" + path), path: path)
+            let bytes = try FileSystem.readFile(root + "/" + path)
+            return (parse(bytes, path: path), ContentHash.of(bytes))
         } catch {
-            return .problem(StoreError(error.code, error.message, path: path))
+            return (.problem(StoreError(error.code, error.message, path: path)), nil)
         }
     }
 

@@ -27,12 +27,16 @@ public struct IndexProgress: Sendable, Hashable {
 /// First pass: every known folder's signature. A folder whose signature changed (or was taken
 /// too close to a change to be trusted, like git's "racily clean" entries) is listed and each of
 /// its files' signatures compared. With ``FreshnessCheck/files``, every other file is compared
-/// too. Then the changed files are parsed on all cores and indexed.
+/// too. A file whose signature is unchanged but was taken too close to its last change (files
+/// the library just wrote) is read and its hash compared with the one indexed: only a different
+/// hash makes it changed. Then the changed files are parsed on all cores and indexed.
 struct Refresh {
     struct Report {
         var indexed = 0
         var removed = 0
         var foldersChecked = 0
+        /// Racily clean files whose content was checked by hash rather than reindexed.
+        var verified = 0
         var problems: [StoreError] = []
     }
 
@@ -47,13 +51,36 @@ struct Refresh {
     private struct Signed {
         var signature: FileSystem.Signature
         var checked: Int64
-        func matches(_ current: FileSystem.Signature) -> Bool {
-            signature == current && current.modificationNanoseconds + Refresh.racyWindow < checked
+        /// The hash of the bytes indexed (files only; nil when unknown).
+        var hash: Int64?
+
+        /// How a file or folder on disk compares with what the index recorded.
+        enum Comparison {
+            /// The same signature, taken well after the last change: unchanged.
+            case same
+            /// The same signature, but taken too close to the last change to prove it: the
+            /// content decides (its hash), as for git's racily clean entries.
+            case racy(hash: Int64)
+            case changed
         }
+
+        func compare(_ current: FileSystem.Signature) -> Comparison {
+            guard signature == current else { return .changed }
+            if current.modificationNanoseconds + Refresh.racyWindow < checked { return .same }
+            return hash.map { .racy(hash: $0) } ?? .changed
+        }
+    }
+
+    /// A racily clean file: unchanged if its bytes still hash to what the index holds.
+    private struct Suspect {
+        var path: String
+        var signature: FileSystem.Signature
+        var hash: Int64
     }
 
     private struct Plan {
         var changed: [(path: String, signature: FileSystem.Signature)] = []
+        var suspects: [Suspect] = []
         var removed: [String] = []
         var folders: [(path: String, signature: FileSystem.Signature?)] = []
         var scanned: Set<String> = []
@@ -68,7 +95,7 @@ struct Refresh {
         report.foldersChecked = folders.reduce(0) { $0 + $1.known.count }
         var changed: [(path: String, signature: FileSystem.Signature)] = []
         var vanished: [String] = []
-        for mismatch in Self.compare(folders, root: root, folders: true) {
+        for mismatch in Self.compare(folders, root: root, folders: true).mismatches {
             if let signature = mismatch.signature {
                 changed.append((mismatch.path, signature))
             } else {
@@ -110,13 +137,13 @@ struct Refresh {
         // What the index holds for those folders: one scan when many changed, else per folder.
         var known: [String: KnownEntries] = [:]
         if changed.count > 64 {
-            for group in try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file", pathColumns: .folderAndName,
+            for group in try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns, hash FROM file", pathColumns: .folderAndName,
                                         keeping: { changedPaths.contains($0) }) {
                 known[group.folder] = group
             }
         } else {
             for (folder, _) in changed {
-                for group in try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file WHERE folder = ?",
+                for group in try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns, hash FROM file WHERE folder = ?",
                                             binding: folder, pathColumns: .folderAndName, keeping: { _ in true }) {
                     known[group.folder] = group
                 }
@@ -141,8 +168,12 @@ struct Refresh {
                 if entry.isDirectory {
                     let path = join(folder, entry.name)
                     if !knownFolders.contains(path) { newFolders.append(path) }
-                } else if let current = entry.signature, knownFiles.removeValue(forKey: entry.name)?.matches(current) != true {
-                    plan.changed.append((join(folder, entry.name), current))
+                } else if let current = entry.signature {
+                    switch knownFiles.removeValue(forKey: entry.name)?.compare(current) {
+                    case .same?: break
+                    case .racy(let hash)?: plan.suspects.append(Suspect(path: join(folder, entry.name), signature: current, hash: hash))
+                    case .changed?, nil: plan.changed.append((join(folder, entry.name), current))
+                    }
                 }
             }
             plan.removed += knownFiles.keys.map { join(folder, $0) }
@@ -224,8 +255,8 @@ struct Refresh {
     }
 
     /// Runs a query whose columns are the entry's path (see `pathColumns`) then size (for files
-    /// only), mtime, inode and checked time, and groups the entries by parent folder. Reads raw
-    /// column bytes: no Swift string per entry. Rows should arrive sorted by path. Only groups
+    /// only), mtime, inode, checked time and (files only) content hash, and groups the entries
+    /// by parent folder. Reads raw column bytes: no Swift string per entry. Rows should arrive sorted by path. Only groups
     /// whose folder `keeping` accepts are kept.
     private func loadGroups(sql: String, binding parameter: String? = nil, pathColumns: PathColumns,
                             keeping: (String) -> Bool) throws -> [KnownEntries] {
@@ -266,7 +297,7 @@ struct Refresh {
             groups[last].names.append(0)
             groups[last].known.append(Signed(
                 signature: FileSystem.Signature(size: size, modificationNanoseconds: row.int(column), inode: row.int(column + 1)),
-                checked: row.int(column + 2)))
+                checked: row.int(column + 2), hash: pathColumns == .path ? nil : row.optionalInt(column + 3)))
         }
         return groups
     }
@@ -279,11 +310,13 @@ struct Refresh {
     }()
 
     /// Compares known entries with the disk on all cores, each `stat` relative to the entry's
-    /// folder. Returns the entries that differ (signature nil: gone). For folders, an entry must
-    /// be a folder, and sizes are not compared.
-    private static func compare(_ groups: [KnownEntries], root: String, folders: Bool) -> [(path: String, signature: FileSystem.Signature?)] {
+    /// folder. Returns the entries that differ (signature nil: gone), and racily clean files with
+    /// the hash they must still have. For folders, an entry must be a folder, sizes are not
+    /// compared, and a racy folder counts as changed (it is listed again).
+    private static func compare(_ groups: [KnownEntries], root: String, folders: Bool)
+        -> (mismatches: [(path: String, signature: FileSystem.Signature?)], suspects: [Suspect]) {
         let workers = groups.count < 4 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let results = UnsafeMutableBufferPointer<[(path: String, signature: FileSystem.Signature?)]>.allocate(capacity: groups.count)
+        let results = UnsafeMutableBufferPointer<([(path: String, signature: FileSystem.Signature?)], [Suspect])>.allocate(capacity: groups.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let output = results
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -291,6 +324,7 @@ struct Refresh {
                 let group = groups[index]
                 let descriptor = open(group.folder.isEmpty ? root : root + "/" + group.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 var mismatches: [(path: String, signature: FileSystem.Signature?)] = []
+                var suspects: [Suspect] = []
                 group.names.withUnsafeBufferPointer { names in
                     let base = UnsafeRawPointer(names.baseAddress!).assumingMemoryBound(to: CChar.self)
                     for (position, offset) in group.offsets.enumerated() {
@@ -304,18 +338,22 @@ struct Refresh {
                                 current!.size = 0
                             }
                         }
-                        if current.map({ !group.known[position].matches($0) }) ?? true {
+                        func path() -> String {
                             let name = String(cString: base + offset)
-                            let path = name == "." ? "" : group.folder.isEmpty ? name : group.folder + "/" + name
-                            mismatches.append((path, current))
+                            return name == "." ? "" : group.folder.isEmpty ? name : group.folder + "/" + name
+                        }
+                        switch current.map({ group.known[position].compare($0) }) {
+                        case .same?: break
+                        case .racy(let hash)? where !folders: suspects.append(Suspect(path: path(), signature: current!, hash: hash))
+                        default: mismatches.append((path(), current))
                         }
                     }
                 }
                 if descriptor >= 0 { close(descriptor) }
-                (output.baseAddress! + index).initialize(to: mismatches)
+                (output.baseAddress! + index).initialize(to: (mismatches, suspects))
             }
         }
-        let all = results.flatMap { $0 }
+        let all = (results.flatMap(\.0), results.flatMap(\.1))
         _ = results.deinitialize()
         return all
     }
@@ -323,22 +361,42 @@ struct Refresh {
     /// The thorough pass: every indexed file outside the folders already scanned. One scan of
     /// the file table (clustered by path, so it arrives folder by folder).
     private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
-        let groups = try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns FROM file", pathColumns: .folderAndName,
+        let groups = try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns, hash FROM file", pathColumns: .folderAndName,
                                     keeping: { !scanned.contains($0) })
-        for mismatch in Self.compare(groups, root: root, folders: false) {
+        let (mismatches, suspects) = Self.compare(groups, root: root, folders: false)
+        for mismatch in mismatches {
             if let signature = mismatch.signature {
                 plan.changed.append((mismatch.path, signature))
             } else {
                 plan.removed.append(mismatch.path)
             }
         }
+        plan.suspects += suspects
     }
 
     /// Parses the changed files on all cores, a batch at a time, and indexes them in order.
     /// While one batch is inserted, the next is parsed. On an empty index (a rebuild) the files
     /// are known to be new, which saves looking up and clearing old rows.
     private func execute(_ plan: Plan, report: inout Report) throws {
+        var plan = plan
         let writer = IndexWriter(db: db)
+        // Racily clean files: read and hash them on all cores; a different hash is a change.
+        // A file read after its racy window is trusted from the time of the read on (a change
+        // after the read would have moved its mtime); one read inside the window stays racy.
+        let started = FileSystem.nowNanoseconds()
+        let hashes = Self.hashConcurrently(plan.suspects.map(\.path), root: root)
+        var confirmed: Set<String> = []
+        for (suspect, hash) in zip(plan.suspects, hashes) {
+            if hash != suspect.hash {
+                plan.changed.append((suspect.path, suspect.signature))
+            } else if suspect.signature.modificationNanoseconds + Self.racyWindow < started {
+                confirmed.insert(FileSystem.parentPath(suspect.path))
+            }
+        }
+        // One statement per folder rather than per file. Every file of a folder with a suspect
+        // was compared; those that differed are reindexed below, which stamps them again.
+        for folder in confirmed { try writer.confirmRacySignatures(inFolder: folder, checkedAt: started, window: Self.racyWindow) }
+        report.verified = plan.suspects.count
         for path in plan.removed { try writer.removeFile(path: path) }
         report.removed = plan.removed.count
         let changed = plan.changed.sorted { $0.path < $1.path }
@@ -351,10 +409,10 @@ struct Refresh {
         for (number, batch) in batches.enumerated() {
             let parsed = next!.wait()
             next = number + 1 < batches.count ? parseInBackground(batches[number + 1].map(\.path)) : nil
-            for (file, content) in zip(batch, parsed) {
+            for (file, (content, hash)) in zip(batch, parsed) {
                 let problem = allNew
-                    ? try writer.indexNew(path: file.path, content: content, signature: file.signature)
-                    : try writer.reindex(path: file.path, content: content, signature: file.signature)
+                    ? try writer.indexNew(path: file.path, content: content, signature: file.signature, hash: hash)
+                    : try writer.reindex(path: file.path, content: content, signature: file.signature, hash: hash)
                 if let problem { report.problems.append(problem) }
             }
             done += batch.count
@@ -371,21 +429,21 @@ struct Refresh {
         let pending = PendingParse()
         let root = self.root
         DispatchQueue.global().async {
-            pending.finish(Self.parseConcurrently(paths, root: root))
+            pending.finish(Self.parseConcurrentlyHashed(paths, root: root))
         }
         return pending
     }
 
     final class PendingParse: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var result: [ParsedFile] = []
+        private var result: [(ParsedFile, Int64?)] = []
 
-        func finish(_ result: [ParsedFile]) {
+        func finish(_ result: [(ParsedFile, Int64?)]) {
             self.result = result
             done.signal()
         }
 
-        func wait() -> [ParsedFile] {
+        func wait() -> [(ParsedFile, Int64?)] {
             done.wait()
             return result
         }
@@ -405,11 +463,28 @@ struct Refresh {
     }
 
     static func parseConcurrently(_ paths: [String], root: String) -> [ParsedFile] {
-        let results = UnsafeMutableBufferPointer<ParsedFile>.allocate(capacity: paths.count)
+        parseConcurrentlyHashed(paths, root: root).map(\.0)
+    }
+
+    /// The ``ContentHash`` of each file (nil: unreadable), on all cores.
+    static func hashConcurrently(_ paths: [String], root: String) -> [Int64?] {
+        let results = UnsafeMutableBufferPointer<Int64?>.allocate(capacity: paths.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let output = results
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            (output.baseAddress! + index).initialize(to: ParsedFile.read(paths[index], root: root))
+            (output.baseAddress! + index).initialize(to: (try? FileSystem.readFile(root + "/" + paths[index])).map(ContentHash.of))
+        }
+        let array = Array(results)
+        _ = results.deinitialize()
+        return array
+    }
+
+    static func parseConcurrentlyHashed(_ paths: [String], root: String) -> [(ParsedFile, Int64?)] {
+        let results = UnsafeMutableBufferPointer<(ParsedFile, Int64?)>.allocate(capacity: paths.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let output = results
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            (output.baseAddress! + index).initialize(to: ParsedFile.readHashed(paths[index], root: root))
         }
         let array = Array(results)
         _ = results.deinitialize()

@@ -9,7 +9,7 @@ extension IndexWriter {
     /// Replaces the rows that came from `path` with `content` (nil: the file is gone).
     /// Returns the problem, if the file could not be indexed.
     @discardableResult
-    func reindex(path: String, content: ParsedFile?, signature: FileSystem.Signature?) throws -> StoreError? {
+    func reindex(path: String, content: ParsedFile?, signature: FileSystem.Signature?, hash: Int64?) throws -> StoreError? {
         guard let content else {
             try removeFile(path: path)
             return nil
@@ -19,7 +19,7 @@ extension IndexWriter {
             SELECT file.id, file.entity_id, problem.file_id IS NOT NULL FROM file LEFT JOIN problem ON problem.file_id = file.id
             WHERE folder = ? AND name = ?
             """), arguments: [folder, name])
-        guard let existing else { return try indexNew(path: path, content: content, signature: signature ?? .unknown) }
+        guard let existing else { return try indexNew(path: path, content: content, signature: signature ?? .unknown, hash: hash) }
         let fileID: Int64 = existing[0]
         let entity: Int64? = existing[1]
         let hadProblem: Bool = existing[2]
@@ -27,7 +27,7 @@ extension IndexWriter {
         // anything else first loses what the file held before.
         let sameNode = content.nodeID != nil && content.nodeID == entity && !hadProblem
         if !sameNode { try clearRows(ofFile: fileID, path: path) }
-        try setSignature(fileID: fileID, signature)
+        try setSignature(fileID: fileID, signature, hash: hash)
         switch content {
         case .type(let record): try upsertType(record, fileID: fileID, body: JSONWriter.fileBytes(record.json))
         case .artifact(let node): try writeNode(node, fileID: fileID, isNew: false, updateFileRow: !sameNode)
@@ -46,7 +46,7 @@ extension IndexWriter {
     /// lookups. A node whose id another file already holds (a duplicate after a merge) takes
     /// the general path.
     @discardableResult
-    func indexNew(path: String, content: ParsedFile, signature: FileSystem.Signature) throws -> StoreError? {
+    func indexNew(path: String, content: ParsedFile, signature: FileSystem.Signature, hash: Int64?) throws -> StoreError? {
         let (folder, name) = IndexSchema.split(path)
         let entity: Int64? = switch content {
         case .type(let record): record.id
@@ -56,8 +56,8 @@ extension IndexWriter {
         case .edges, .problem: nil
         }
         let fileID = try FastStatement(db, """
-            INSERT INTO file(folder, name, id, entity_id, size, mtime_ns, inode, checked_ns)
-            VALUES (?, ?, (SELECT coalesce(max(id), 0) + 1 FROM file), ?, ?, ?, ?, ?) RETURNING id
+            INSERT INTO file(folder, name, id, entity_id, size, mtime_ns, inode, checked_ns, hash)
+            VALUES (?, ?, (SELECT coalesce(max(id), 0) + 1 FROM file), ?, ?, ?, ?, ?, ?) RETURNING id
             """).returning { bind in
                 bind.text(folder)
                 bind.text(name)
@@ -66,6 +66,7 @@ extension IndexWriter {
                 bind.int(signature.modificationNanoseconds)
                 bind.int(signature.inode)
                 bind.int(FileSystem.nowNanoseconds())
+                bind.int(hash)
             }
         switch content {
         case .edges(let edges): try insertEdges(edges, fileID: fileID)
@@ -74,7 +75,7 @@ extension IndexWriter {
         case .context(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
         default:
             // A type, a problem, or a node whose id another file holds: the general path.
-            return try reindex(path: path, content: content, signature: signature)
+            return try reindex(path: path, content: content, signature: signature, hash: hash)
         }
         return nil
     }
@@ -100,6 +101,8 @@ extension IndexWriter {
     func reindex(path: String, root: String) throws -> StoreError? {
         let absolute = root + "/" + path
         let signature = FileSystem.signature(absolute)
-        return try reindex(path: path, content: signature == nil ? nil : ParsedFile.read(path, root: root), signature: signature)
+        guard signature != nil else { return try reindex(path: path, content: nil, signature: nil, hash: nil) }
+        let (content, hash) = ParsedFile.readHashed(path, root: root)
+        return try reindex(path: path, content: content, signature: signature, hash: hash)
     }
 }

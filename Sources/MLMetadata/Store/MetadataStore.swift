@@ -49,7 +49,7 @@ public final class MetadataStore: Sendable {
     @discardableResult
     public func rebuildIndex() throws -> RefreshResult {
         let report = try core.rebuild()
-        return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, problems: report.problems)
+        return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, verifiedFiles: report.verified, problems: report.problems)
     }
 
     /// What ``refresh(check:)`` found.
@@ -58,6 +58,11 @@ public final class MetadataStore: Sendable {
         public var indexedFiles: Int
         /// Files that were gone.
         public var removedFiles: Int
+        /// Files whose signature was taken too close to their last change to prove them
+        /// unchanged (git's "racily clean" entries, e.g. files this library wrote moments before
+        /// the signature): their bytes were read and compared with the index's hash of them
+        /// instead of being parsed and reindexed.
+        public var verifiedFiles: Int
         /// Changed files that could not be read.
         public var problems: [StoreError]
     }
@@ -68,7 +73,7 @@ public final class MetadataStore: Sendable {
     @discardableResult
     public func refresh(check: FreshnessCheck = .folders) throws -> RefreshResult {
         let report = try core.refresh(check: check)
-        return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, problems: report.problems)
+        return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, verifiedFiles: report.verified, problems: report.problems)
     }
 
     /// Runs reads on a consistent snapshot of the index.

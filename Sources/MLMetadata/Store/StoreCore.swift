@@ -90,7 +90,7 @@ final class StoreCore: Sendable {
                     let parsed = Refresh.parse(contents)
                     let writer = IndexWriter(db: db)
                     for (file, content) in zip(contents, parsed) {
-                        try writer.indexNew(path: file.path, content: content, signature: .unknown)
+                        try writer.indexNew(path: file.path, content: content, signature: .unknown, hash: nil)
                     }
                     try IndexSchema.createSecondaryIndexes(db)
                     try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('snapshot', ?)", arguments: [label])
@@ -232,7 +232,7 @@ final class StoreCore: Sendable {
         for entry in journal.entries {
             try files.put(entry.new, at: entry.path)
             try writer.reindex(path: entry.path, content: entry.new.map { ParsedFile.parse($0, path: entry.path) },
-                               signature: FileSystem.signature(files.root + "/" + entry.path))
+                               signature: FileSystem.signature(files.root + "/" + entry.path), hash: entry.new.map(ContentHash.of))
         }
         try files.clear()
     }

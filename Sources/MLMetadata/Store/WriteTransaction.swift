@@ -165,7 +165,7 @@ final class WriteTransaction {
     func recordSignatures(folders: [(path: String, signature: FileSystem.Signature?)]) throws {
         for path in pendingOrder {
             guard let id = fileIDs[path] else { continue }
-            try writer.setSignature(fileID: id, FileSystem.signature(core.absolute(path)))
+            try writer.setSignature(fileID: id, FileSystem.signature(core.absolute(path)), hash: pendingFiles[path].map(ContentHash.of))
         }
         for (folder, before) in folders where try reader.folderSignature(path: folder) == before {
             try writer.setFolderSignature(folder, FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder)))

@@ -81,6 +81,39 @@ import MLMetadataSamples
         #expect(try repository.expectIndexMatchesFiles().executions.count == 14)
     }
 
+    /// Files the library just wrote carry signatures taken within their racy window. The next
+    /// check reads them and compares their hash instead of reindexing them, trusts them from then
+    /// on, and still finds a same-size in-place edit that kept size, mtime and inode.
+    @Test func racilyCleanFilesAreCheckedByContent() throws {
+        let directory = TemporaryDirectory("racy")
+        let store = try MetadataStore(path: directory.file("store"))
+        _ = try store.putArtifactType(ArtifactType(name: "Model"))
+        _ = try store.putArtifacts((0..<20).map { Artifact(type: "Model", uri: "s3://m/\($0)") })
+        // Read after the racy window: verified by hash, then trusted.
+        Thread.sleep(forTimeInterval: 0.06)
+        let first = try store.refresh()
+        #expect(first.indexedFiles == 0 && first.verifiedFiles == 21)
+        let second = try store.refresh()
+        #expect(second.indexedFiles == 0 && second.verifiedFiles == 0)
+
+        // A write, then an in-place edit of the same size with the old mtime put back: the
+        // signature is identical, only the content tells.
+        let id = try store.putArtifacts([Artifact(type: "Model", uri: "s3://m/aa")])[0]
+        let path = try #require(directory.files(excluding: "store/.mlmd").first { $0.hasSuffix("/\(id).json") })
+        var before = stat()
+        #expect(stat(directory.file(path), &before) == 0)
+        let edited = directory.read(path).replacingOccurrences(of: "s3://m/aa", with: "s3://m/bb")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file(path)))
+        try handle.write(contentsOf: Data(edited.utf8))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, directory.file(path), &times, 0) == 0)
+        #expect(FileSystem.signature(directory.file(path)) == FileSystem.Signature(before))
+        let third = try store.refresh()
+        #expect(third.indexedFiles == 1)
+        #expect(try store.getArtifactsByID([id]).first?.uri == "s3://m/bb")
+    }
+
     @Test func handEditsDeletionsAndNewFilesAreSeen() throws {
         let repository = try Repository()
         try repository.expectIndexMatchesFiles()
