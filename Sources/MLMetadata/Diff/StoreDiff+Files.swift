@@ -29,8 +29,8 @@ extension StoreDiff {
                 otherFiles.append(FileChange(path: file.path, change: file.old == nil ? .added : file.new == nil ? .removed : .changed))
                 continue
             }
-            if let bytes = file.old { sides.old.add(ParsedFile.parse(bytes, path: file.path), problems: &problems) }
-            if let bytes = file.new { sides.new.add(ParsedFile.parse(bytes, path: file.path), problems: &problems) }
+            if let bytes = file.old { sides.old.add(ParsedFile.parse(bytes, path: file.path), side: "before", problems: &problems) }
+            if let bytes = file.new { sides.new.add(ParsedFile.parse(bytes, path: file.path), side: "after", problems: &problems) }
         }
         compareTypes(sides.old.types, sides.new.types)
         compareNodes(sides.old.nodes, sides.new.nodes)
@@ -45,14 +45,15 @@ extension StoreDiff {
         var nodes: [NodeKey: NodeFields] = [:]
         var edges: Set<EdgeFile.Edge> = []
 
-        mutating func add(_ parsed: ParsedFile, problems: inout [StoreError]) {
+        mutating func add(_ parsed: ParsedFile, side: String, problems: inout [StoreError]) {
             switch parsed {
             case .type(let record): types[record.id] = record
             case .artifact(let node): nodes[NodeKey(kind: .artifact, id: node.id!)] = NodeFields(node)
             case .execution(let node): nodes[NodeKey(kind: .execution, id: node.id!)] = NodeFields(node)
             case .context(let node): nodes[NodeKey(kind: .context, id: node.id!)] = NodeFields(node)
             case .edges(let lines): edges.formUnion(lines)
-            case .problem(let error): problems.append(error)
+            case .problem(let error):
+                problems.append(StoreError(error.code, "\(side): \(error.message)", path: error.path, line: error.line))
             }
         }
     }

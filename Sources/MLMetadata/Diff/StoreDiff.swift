@@ -13,7 +13,8 @@ public struct StoreDiff: Sendable {
     /// Files outside the entity layout that were added, changed or removed (`store.json`,
     /// `.gitattributes`, …), by store-relative path.
     public var otherFiles: [FileChange] = []
-    /// Files that could not be read on one side (the error names file and line).
+    /// Files that could not be read on one side: the error names the file and line, and its
+    /// message starts with the side (`before:` or `after:`).
     public var problems: [StoreError] = []
     /// Whether the store existed in the old state (false: everything is added).
     public var storeExistedBefore = true

@@ -112,6 +112,20 @@ import MLMetadataGit
         #expect(!(try diff(fixture, range)).contains("\u{1B}["))
     }
 
+    @Test func anUnreadableFileIsNamedWithItsSideAndTheRestIsShown() throws {
+        let fixture = try DiffFixture()
+        let model = try #require(FileManager.default.enumerator(atPath: fixture.storePath + "/artifacts/Model")?
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }.sorted().first)
+        let path = fixture.storePath + "/artifacts/Model/" + model
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try ("<<<<<<< HEAD\n" + text).write(toFile: path, atomically: false, encoding: .utf8)
+        _ = try fixture.open(run: 6).putContexts([Context(type: "pipeline", name: "another")])
+        let output = try diff(fixture, ["--color", "never"])
+        #expect(output.contains("Unreadable files"))
+        #expect(output.contains("artifacts/Model/\(model)") && output.contains("after: not valid JSON"), "\(output)")
+        #expect(output.contains("+ pipeline") && output.contains("\"another\""))
+    }
+
     @Test func badRevisionsAndArguments() throws {
         let fixture = try DiffFixture()
         let unknown = MLMD.run(["diff", "v9", "--store", fixture.storePath])
