@@ -44,9 +44,11 @@ struct BenchMain: ParsableCommand {
         case standard
         /// Committing one run into a git repository holding the store (BENCHMARKS.md).
         case gitCommit = "git-commit"
+        /// Reopening an existing store, for profiling (ReopenScenario.swift).
+        case reopen
     }
 
-    @Option(help: "standard (MLMD's scenario) or git-commit (one run committed with libgit2 vs the git CLI).")
+    @Option(help: "standard (MLMD's scenario), git-commit (one run committed with libgit2 vs the git CLI) or reopen (open an existing --db store --repeats times).")
     var scenario: Scenario_ = .standard
 
     @Option(help: "git-commit: commits timed with each of libgit2 and the git CLI.")
@@ -55,6 +57,7 @@ struct BenchMain: ParsableCommand {
     func run() throws {
         let log = Log(quiet: quiet)
         let path = store ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlmd-bench-\(UUID().uuidString)").path
+        if scenario == .reopen { return try runReopen(path: path, log: log) }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("--db \(path) exists; the benchmark needs a fresh store")
         }
