@@ -13,12 +13,12 @@ struct MLMDCommand: ParsableCommand {
             Examples:
               mlmd init metadata                  create a store
               mlmd runs                           one row per pipeline run, with metrics
-              mlmd list artifacts --type Model --filter 'properties.accuracy.double_value > 0.9'
+              mlmd list artifacts --filter 'properties.accuracy.double_value > 0.9'
               mlmd lineage Model/model-3 --upstream
               mlmd fsck                           check every file
               mlmd log                            the commits of pipeline runs
-              mlmd diff HEAD~1                    what changed since the last commit but one: runs, types, nodes, fields
-              mlmd diff --run latest~1 --run latest --format markdown
+              mlmd diff HEAD~1                    what changed since HEAD~1, field by field
+              mlmd diff --run latest~1 --run latest   the last two runs, node by node
               mlmd runs --at HEAD~3               any read, as of a git revision
             """,
         subcommands: [

@@ -9,19 +9,21 @@ struct DiffCommand: ParsableCommand {
         abstract: "Show what changed in the store between git revisions, or between two pipeline runs.",
         discussion: """
             Revisions, as git diff takes them:
-              mlmd diff                    HEAD against the working store (what is not committed)
-              mlmd diff A                  revision A against the working store
-              mlmd diff A B                A against B (also A..B)
-              mlmd diff A...B              what B added since it forked from A (their merge base against B)
+              mlmd diff          HEAD against the working store: what is not committed
+              mlmd diff A        revision A against the working store
+              mlmd diff A B      A against B (also A..B)
+              mlmd diff A...B    what B added since it forked from A (merge base vs B)
+
             The report lists the pipeline runs added (each execution, its state and outputs, the newest \
             run against the run before it), types added, changed or renamed, and artifacts, executions \
             and contexts added, removed or changed, field by field.
 
             Two runs, node by node (parameters, outputs, every numeric output property's change, \
             outputs reused or produced anew):
-              mlmd diff --run RUN1 --run RUN2          both in the working store
-              mlmd diff A --run RUN1 --run RUN2        both as of revision A
-              mlmd diff A B --run RUN1 --run RUN2      RUN1 as of A, RUN2 as of B
+              mlmd diff --run R1 --run R2        both in the working store
+              mlmd diff A --run R1 --run R2      both as of revision A
+              mlmd diff A B --run R1 --run R2    R1 as of A, R2 as of B
+
             A run is its name (the pipeline_run context's name), its context id, latest, or latest~N.
 
             --format markdown writes a pull-request comment (under GitHub's 65,536-character limit); \
