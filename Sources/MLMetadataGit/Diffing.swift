@@ -27,7 +27,9 @@ extension StoreRepository {
     private static func diff(from old: String, to new: String?, prefix: String, repositoryContaining path: String,
                              workingStore: MetadataStore?) throws -> StoreDiff {
         let repository = try GitRepository(containing: path)
-        let (oldCommit, oldTree) = try storeTree(at: old, prefix: prefix, in: repository)
+        // Before the first commit, HEAD names nothing yet: the working store is all new.
+        let unborn = old == "HEAD" && repository.isHeadUnborn
+        let (oldCommit, oldTree): (GitOID?, GitOID?) = unborn ? (nil, nil) : try storeTree(at: old, prefix: prefix, in: repository)
         let storeNames: Set<String> = ["store.json", ".gitignore", ".gitattributes", "types", "artifacts", "executions", "contexts", "edges"]
         func isStoreFile(_ path: String) -> Bool { storeNames.contains(String(path.prefix { $0 != "/" })) }
         var changes: [ChangedFile] = []
@@ -47,7 +49,7 @@ extension StoreRepository {
         } else {
             let root = repository.workdir + (prefix.isEmpty ? "" : prefix + "/")
             let storeFolder = prefix.isEmpty ? "" : prefix + "/"
-            let commitTree = try repository.tree(ofCommit: oldCommit)
+            let commitTree = try oldCommit.map(repository.tree(ofCommit:))
             let specs = storeNames.sorted().map { storeFolder + $0 }
             for delta in try repository.deltasToWorkingTree(from: commitTree, pathspecs: specs) {
                 guard delta.path.hasPrefix(storeFolder) else { continue }
@@ -65,7 +67,7 @@ extension StoreRepository {
             result.newStore = opened
             result.newLabel = "the working store"
         }
-        result.oldLabel = label(old, oldCommit)
+        result.oldLabel = oldCommit.map { label(old, $0) } ?? "HEAD (no commit yet)"
         return result
     }
 

@@ -62,6 +62,9 @@ extension GitRepository {
         }
     }
 
+    /// Whether HEAD names a branch without commits (a new repository).
+    var isHeadUnborn: Bool { git_repository_head_unborn(handle) == 1 }
+
     /// The best common ancestor of two commits (`git merge-base`).
     func mergeBase(_ one: GitOID, _ two: GitOID) throws -> GitOID {
         var out = git_oid()

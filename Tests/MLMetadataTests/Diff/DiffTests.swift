@@ -126,6 +126,15 @@ import MLMetadataGit
         #expect(output.contains("+ pipeline") && output.contains("\"another\""))
     }
 
+    @Test func beforeTheFirstCommitEverythingIsAdded() throws {
+        let repository = try GitRepositoryFixture()
+        let store = repository.directory.file("metadata")
+        #expect(MLMD.run(["example", store, "--runs", "1", "--no-commit"]).status == 0)
+        let result = MLMD.run(["diff", "--store", store, "--color", "never"])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.hasPrefix("Store HEAD (no commit yet) → the working store\nstore created · 1 run added"), "\(result.output)")
+    }
+
     @Test func badRevisionsAndArguments() throws {
         let fixture = try DiffFixture()
         let unknown = MLMD.run(["diff", "v9", "--store", fixture.storePath])
