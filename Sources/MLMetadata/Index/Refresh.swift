@@ -256,8 +256,8 @@ struct Refresh {
 
     /// Runs a query whose columns are the entry's path (see `pathColumns`) then size (for files
     /// only), mtime, inode, checked time and (files only) content hash, and groups the entries
-    /// by parent folder. Reads raw column bytes: no Swift string per entry. Rows should arrive sorted by path. Only groups
-    /// whose folder `keeping` accepts are kept.
+    /// by parent folder. Reads raw column bytes: no Swift string per entry. Rows should arrive
+    /// sorted by path. Only groups whose folder `keeping` accepts are kept.
     private func loadGroups(sql: String, binding parameter: String? = nil, pathColumns: PathColumns,
                             keeping: (String) -> Bool) throws -> [KnownEntries] {
         var groups: [KnownEntries] = []
