@@ -15,9 +15,10 @@ enum MarkdownDiffView {
         fitted(command: command) { rows in body(report, rows: rows) }
     }
 
-    /// Renders with fewer and fewer detail rows until the text fits the budget.
+    /// Renders with fewer and fewer detail rows until the text fits the budget; `rows` below
+    /// zero asks for the summary alone (no tables of details, no graph).
     private static func fitted(command: String, _ render: (Int) -> String) -> String {
-        for rows in [Int.max, 200, 50, 10, 0] {
+        for rows in [Int.max, 200, 50, 10, 0, -1] {
             let text = render(rows)
             // Bytes, not characters: never fewer, so the limit holds however GitHub counts.
             if text.utf8.count <= budget {
@@ -25,8 +26,10 @@ enum MarkdownDiffView {
                     + "`\(command) --format json` has everything.\n"
             }
         }
-        let text = render(0)
-        return String(decoding: text.utf8.prefix(budget), as: UTF8.self) + "\n\n> Truncated at \(budget) characters (GitHub's limit is 65,536); `\(command) --format json` has everything.\n"
+        // Still too long (very long names): cut at a line, which may leave a table unfinished.
+        let text = String(decoding: render(-1).utf8.prefix(budget), as: UTF8.self)
+        let cut = text.lastIndex(of: "\n").map { String(text[..<$0]) } ?? text
+        return cut + "\n\n> Truncated at \(budget) characters (GitHub's limit is 65,536); `\(command) --format json` has everything.\n"
     }
 
     // MARK: Store diffs
@@ -36,7 +39,12 @@ enum MarkdownDiffView {
         var out = ["### MLMD metadata: `\(diff.oldLabel)` → `\(diff.newLabel)`", "", "**" + DiffWording.summary(diff) + "**"]
         if !diff.runs.isEmpty {
             out += ["", "#### Runs", "", "| | Run | Pipeline | State | Executions | New artifacts | Metrics |", "|---|---|---|---|---|---|---|"]
-            for run in diff.runs {
+            // The newest runs matter most: when rows are short, the earlier ones go first.
+            let shown = max(rows, 10)
+            if diff.runs.count > shown {
+                out.append("| | … \(diff.runs.count - shown) earlier runs left out | | | | | |")
+            }
+            for run in diff.runs.suffix(shown) {
                 guard let summary = run.details?.run else {
                     out.append("| \(run.change.rawValue) | \(cell(run.name)) | | | | | |")
                     continue
@@ -48,6 +56,7 @@ enum MarkdownDiffView {
                            + "\(summary.executions.count) | \(newArtifacts) | \(cell(RunsCommand.metrics(summary.metrics))) |")
             }
         }
+        if rows < 0 { return out.joined(separator: "\n") + "\n" }
         if let comparison = report.comparison {
             out += ["", "#### `\(comparison.candidate.run.name)` against the run before it (`\(comparison.baseline.run.name)`)"]
             out += comparisonTables(comparison, rows: rows, heading: "#####")
@@ -105,6 +114,7 @@ enum MarkdownDiffView {
                    + "\(outputs.count - reused) outputs produced anew, \(reused) reused**", "",
                    "Baseline `\(old.name)` from \(report.baselineLabel); this run `\(new.name)` from \(report.candidateLabel)."]
         out += comparisonTables(comparison, rows: rows, heading: "####")
+        if rows < 0 { return out.joined(separator: "\n") + "\n" }
         if let lineage = report.lineage {
             out += ["", "#### Lineage of \(DiffWording.artifact(lineage.model))", ""]
             out += mermaid(lineage.mermaid)

@@ -161,8 +161,9 @@ extension StoreDiff {
     }
 
     private mutating func compareEdges(_ old: Set<EdgeFile.Edge>, _ new: Set<EdgeFile.Edge>) {
+        // In edge-file order (by line), each line encoded once.
         func sorted(_ edges: Set<EdgeFile.Edge>) -> [EdgeFile.Edge] {
-            edges.sorted { $0.line.lexicographicallyPrecedes($1.line) }
+            edges.map { (line: $0.line, edge: $0) }.sorted { $0.line.lexicographicallyPrecedes($1.line) }.map(\.edge)
         }
         for edge in sorted(new.subtracting(old)) {
             switch edge {

@@ -357,7 +357,14 @@ struct GitOID: Hashable, CustomStringConvertible {
     }
 
     var description: String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(40)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func == (lhs: GitOID, rhs: GitOID) -> Bool { lhs.bytes == rhs.bytes }
@@ -366,10 +373,11 @@ struct GitOID: Hashable, CustomStringConvertible {
 
 /// libgit2 return codes to errors.
 enum Git {
-    /// Throws for a negative libgit2 return code, with libgit2's message.
-    static func check(_ code: Int32, _ operation: String) throws {
+    /// Throws for a negative libgit2 return code, with libgit2's message. The operation is
+    /// described only on failure (naming a blob costs more than reading it).
+    static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws {
         guard code < 0 else { return }
         let detail = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
-        throw StoreError(.internal, "git: cannot \(operation): \(detail)")
+        throw StoreError(.internal, "git: cannot \(operation()): \(detail)")
     }
 }
