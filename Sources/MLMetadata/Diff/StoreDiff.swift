@@ -52,6 +52,11 @@ public enum ChangeKind: String, Sendable, Hashable, CaseIterable {
 public struct FileChange: Sendable, Hashable {
     public var path: String
     public var change: ChangeKind
+
+    public init(path: String, change: ChangeKind) {
+        self.path = path
+        self.change = change
+    }
 }
 
 /// A type added, removed, changed or renamed.
@@ -67,6 +72,17 @@ public struct TypeChange: Sendable, Hashable {
     public var fields: [FieldChange]
     /// For a renamed type: how many of its nodes the diff saw move to the new name.
     public var nodesMoved = 0
+
+    public init(kind: TypeKind, id: Int64, name: String, oldName: String? = nil, change: ChangeKind, fields: [FieldChange] = [],
+                nodesMoved: Int = 0) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+        self.oldName = oldName
+        self.change = change
+        self.fields = fields
+        self.nodesMoved = nodesMoved
+    }
 }
 
 /// An artifact, execution or context added, removed or changed.
@@ -85,6 +101,19 @@ public struct NodeChange: Sendable, Hashable {
     /// An artifact's uri (new state, else old).
     public var uri: String?
     public var createTime: Int64?
+
+    public init(kind: NodeKind, id: Int64, type: String, name: String? = nil, change: ChangeKind, fields: [FieldChange] = [],
+                state: String? = nil, uri: String? = nil, createTime: Int64? = nil) {
+        self.kind = kind
+        self.id = id
+        self.type = type
+        self.name = name
+        self.change = change
+        self.fields = fields
+        self.state = state
+        self.uri = uri
+        self.createTime = createTime
+    }
 }
 
 /// Edges (events, attributions, associations, parent contexts) added or removed. MLMD never
@@ -122,4 +151,14 @@ public struct RunChange: Sendable, Hashable {
     public var addedExecutions: Set<Int64> = []
     /// For a changed run: the old state of each execution that changed, by execution id.
     public var previousStates: [Int64: String] = [:]
+
+    public init(change: ChangeKind, id: Int64, name: String, details: RunDetails? = nil,
+                addedExecutions: Set<Int64> = [], previousStates: [Int64: String] = [:]) {
+        self.change = change
+        self.id = id
+        self.name = name
+        self.details = details
+        self.addedExecutions = addedExecutions
+        self.previousStates = previousStates
+    }
 }
