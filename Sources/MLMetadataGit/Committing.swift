@@ -128,6 +128,9 @@ extension StoreRepository {
             clock = Date()
             try RepositoryIndex(repository: repository).update(entries, removing: changes.filter { $0.blob == nil }.map(\.path))
             timings.index = Date().timeIntervalSince(clock)
+            // One pack per commit piles up: merge them now and then. Best effort: a failure
+            // leaves more packs, never fewer objects.
+            _ = try? repository.consolidateSmallPacks()
             timings.total = Date().timeIntervalSince(started)
             return StoreCommit(id: id.description, message: message, paths: paths, timings: timings)
         }

@@ -19,10 +19,13 @@ struct PackWriter {
         var content: UnsafeRawBufferPointer
     }
 
-    /// Writes `objects` into `packFolder` (created if missing). Nothing is visible to git until
-    /// the index file is renamed into place, last.
-    static func write(_ objects: [Object], to packFolder: String) throws {
-        guard !objects.isEmpty else { return }
+    /// Writes `objects` into `packFolder` (created if missing) and returns the pack's path
+    /// without its extension. Nothing is visible to git until the index file is renamed into
+    /// place, last. With `sync`, both files and the folder are on disk when it returns (before
+    /// other packs holding the same objects may be deleted).
+    @discardableResult
+    static func write(_ objects: [Object], to packFolder: String, sync: Bool = false) throws -> String {
+        guard !objects.isEmpty else { throw StoreError(.internal, "an empty pack was requested") }
         var pack: [UInt8] = Array("PACK".utf8) + uint32(2) + uint32(UInt32(objects.count))
         var offsets: [GitOID: (offset: Int, crc: UInt32)] = [:]
         for object in objects where offsets[object.oid] == nil {
@@ -53,8 +56,16 @@ struct PackWriter {
 
         try FileManager.default.createDirectory(atPath: packFolder, withIntermediateDirectories: true)
         let name = packFolder + "/pack-" + packChecksum.map { String(format: "%02x", $0) }.joined()
-        try writeFile(name + ".pack", pack)
-        try writeFile(name + ".idx", index)
+        try writeFile(name + ".pack", pack, sync: sync)
+        try writeFile(name + ".idx", index, sync: sync)
+        if sync {
+            let folder = open(packFolder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if folder >= 0 {
+                fsync(folder)
+                close(folder)
+            }
+        }
+        return name
     }
 
     /// Type and size: 3 bits of type and 4 of size in the first byte, then 7 bits per byte.
@@ -85,13 +96,14 @@ struct PackWriter {
     }
 
     /// Writes a temporary file and renames it into place (read-only, as git leaves packs).
-    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    private static func writeFile(_ path: String, _ bytes: [UInt8], sync: Bool) throws {
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o444)
         guard descriptor >= 0 else { throw StoreError(.internal, "cannot create \(temporary): \(String(cString: strerror(errno)))") }
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = !sync || fsync(descriptor) == 0
         close(descriptor)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
+        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
             unlink(temporary)
             throw StoreError(.internal, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
