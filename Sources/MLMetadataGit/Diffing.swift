@@ -30,7 +30,7 @@ extension StoreRepository {
         // Before the first commit, HEAD names nothing yet: the working store is all new.
         let unborn = old == "HEAD" && repository.isHeadUnborn
         let (oldCommit, oldTree): (GitOID?, GitOID?) = unborn ? (nil, nil) : try storeTree(at: old, prefix: prefix, in: repository)
-        let storeNames: Set<String> = ["store.json", ".gitignore", ".gitattributes", "types", "artifacts", "executions", "contexts", "edges"]
+        let storeNames = Set(storeEntries)
         func isStoreFile(_ path: String) -> Bool { storeNames.contains(String(path.prefix { $0 != "/" })) }
         var changes: [ChangedFile] = []
         var result: StoreDiff

@@ -44,8 +44,11 @@ public final class StoreRepository: Sendable {
 
     /// The store's own paths (for status and pathspecs): its manifest, scaffold and data folders.
     var storePathspecs: [String] {
-        ["store.json", ".gitignore", ".gitattributes", "types", "artifacts", "executions", "contexts", "edges"].map(repositoryPath)
+        Self.storeEntries.map(repositoryPath)
     }
+
+    /// What a store folder holds that belongs to the store: its manifest, scaffold and data folders.
+    static let storeEntries = ["store.json", ".gitignore", ".gitattributes", "types", "artifacts", "executions", "contexts", "edges"]
 
     /// The root of the working tree of the repository containing `path`.
     public static func workingTree(containing path: String) throws -> String {

@@ -135,9 +135,7 @@ struct DiffCommand: ParsableCommand {
         if let context = try store.pipelineRunContext(named: reference) { return context }
         if reference == "latest" || reference.hasPrefix("latest~") {
             let back = reference == "latest" ? 0 : Int(reference.dropFirst("latest~".count))
-            // Run contexts alone, by creation: as cheap with ten thousand runs as with ten.
-            let runs = try ["pipeline_run", "run"].flatMap { try store.getContextsByType($0) }
-                .sorted { ($0.createTimeSinceEpoch ?? 0, $0.id ?? 0) < ($1.createTimeSinceEpoch ?? 0, $1.id ?? 0) }
+            let runs = try store.pipelineRunContexts()
             guard let back, back >= 0 else { throw CommandError("\(reference): expected latest or latest~N with N a whole number") }
             guard back < runs.count else {
                 throw StoreError(.notFound, "\(reference): \(label) has \(runs.count) run\(runs.count == 1 ? "" : "s")")

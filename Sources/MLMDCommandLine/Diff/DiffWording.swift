@@ -21,10 +21,6 @@ enum DiffWording {
         change(delta: field.delta, relative: field.relativeChange)
     }
 
-    static func number(_ value: Double) -> String {
-        Describe.number(value)
-    }
-
     /// `3 artifacts added, 1 changed, 2 removed`.
     static func counts(_ changes: [ChangeKind], noun: String, plural: String? = nil) -> String? {
         let order: [ChangeKind] = [.added, .renamed, .changed, .removed]

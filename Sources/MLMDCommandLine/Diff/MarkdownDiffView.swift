@@ -160,7 +160,7 @@ enum MarkdownDiffView {
         } else {
             out += ["| Metric | `\(cell(old))` | `\(cell(new))` | Change |", "|---|---:|---:|---:|"]
             out += changed.prefix(max(rows, 20)).map { metric in
-                "| \(cell(metric.name)) | \(DiffWording.number(metric.old)) | \(DiffWording.number(metric.new)) | "
+                "| \(cell(metric.name)) | \(Describe.number(metric.old)) | \(Describe.number(metric.new)) | "
                     + "\(DiffWording.change(delta: metric.delta, relative: metric.relativeChange) ?? "") |"
             }
             if changed.count > max(rows, 20) { out.append("\n\(changed.count - max(rows, 20)) more metric changes left out.") }

@@ -43,15 +43,21 @@ extension MetadataStore {
         return nil
     }
 
+    /// Every `pipeline_run` (and legacy `run`) context, oldest first (by creation time, then id).
+    /// Contexts alone, without summarizing the runs: as cheap with ten thousand runs as with ten.
+    public func pipelineRunContexts() throws -> [Context] {
+        try ["pipeline_run", "run"].flatMap { try getContextsByType($0) }.sorted { Self.creationOrder($0) < Self.creationOrder($1) }
+    }
+
+    private static func creationOrder(_ context: Context) -> (Int64, Int64) {
+        (context.createTimeSinceEpoch ?? 0, context.id ?? 0)
+    }
+
     /// The run of the same pipeline that was created last before `run` (by its context's
-    /// creation time, then id); nil when it is the first. Looks at run contexts only, so it costs
-    /// the same in a store of ten runs as of ten thousand.
+    /// creation time, then id); nil when it is the first.
     public func previousPipelineRun(before run: PipelineRun) throws -> Context? {
-        let key = { (context: Context) in (context.createTimeSinceEpoch ?? 0, context.id ?? 0) }
-        let earlier = try ["pipeline_run", "run"].flatMap { try getContextsByType($0) }
-            .filter { key($0) < key(run.context) }
-            .sorted { key($0) > key($1) }
-        for candidate in earlier {
+        let earlier = try pipelineRunContexts().filter { Self.creationOrder($0) < Self.creationOrder(run.context) }
+        for candidate in earlier.reversed() {
             guard let pipeline = run.pipeline else { return candidate }
             let executions = try getExecutionsByContext(candidate.id!)
             guard let first = executions.min(by: { ($0.createTimeSinceEpoch ?? 0, $0.id!) < ($1.createTimeSinceEpoch ?? 0, $1.id!) })

@@ -165,22 +165,8 @@ extension StoreDiff {
         func sorted(_ edges: Set<EdgeFile.Edge>) -> [EdgeFile.Edge] {
             edges.map { (line: $0.line, edge: $0) }.sorted { $0.line.lexicographicallyPrecedes($1.line) }.map(\.edge)
         }
-        for edge in sorted(new.subtracting(old)) {
-            switch edge {
-            case .event(let event): self.edges.addedEvents.append(event)
-            case .attribution(let edge): self.edges.addedAttributions.append(edge)
-            case .association(let edge): self.edges.addedAssociations.append(edge)
-            case .parentContext(let edge): self.edges.addedParentContexts.append(edge)
-            }
-        }
-        for edge in sorted(old.subtracting(new)) {
-            switch edge {
-            case .event(let event): self.edges.removedEvents.append(event)
-            case .attribution(let edge): self.edges.removedAttributions.append(edge)
-            case .association(let edge): self.edges.removedAssociations.append(edge)
-            case .parentContext(let edge): self.edges.removedParentContexts.append(edge)
-            }
-        }
+        for edge in sorted(new.subtracting(old)) { self.edges.insert(edge, added: true) }
+        for edge in sorted(old.subtracting(new)) { self.edges.insert(edge, added: false) }
     }
 
     /// Runs whose context was added or removed, or whose executions were added or changed.
@@ -222,5 +208,17 @@ extension StoreDiff {
         }
         described.sort { ($0.details!.run.startTime, $0.id) < ($1.details!.run.startTime, $1.id) }
         runs = described + runs
+    }
+}
+
+extension EdgeChanges {
+    /// Files an edge under the added or removed edges of its kind.
+    mutating func insert(_ edge: EdgeFile.Edge, added: Bool) {
+        switch edge {
+        case .event(let event): if added { addedEvents.append(event) } else { removedEvents.append(event) }
+        case .attribution(let edge): if added { addedAttributions.append(edge) } else { removedAttributions.append(edge) }
+        case .association(let edge): if added { addedAssociations.append(edge) } else { removedAssociations.append(edge) }
+        case .parentContext(let edge): if added { addedParentContexts.append(edge) } else { removedParentContexts.append(edge) }
+        }
     }
 }

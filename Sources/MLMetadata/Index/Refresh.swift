@@ -451,15 +451,7 @@ struct Refresh {
 
     /// Parses files already in memory, on all cores.
     static func parse(_ files: [(path: String, bytes: [UInt8])]) -> [ParsedFile] {
-        let results = UnsafeMutableBufferPointer<ParsedFile>.allocate(capacity: files.count)
-        defer { results.deallocate() }
-        nonisolated(unsafe) let output = results
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            (output.baseAddress! + index).initialize(to: ParsedFile.parse(files[index].bytes, path: files[index].path))
-        }
-        let array = Array(results)
-        _ = results.deinitialize()
-        return array
+        concurrentMap(files.count) { ParsedFile.parse(files[$0].bytes, path: files[$0].path) }
     }
 
     static func parseConcurrently(_ paths: [String], root: String) -> [ParsedFile] {
@@ -468,23 +460,20 @@ struct Refresh {
 
     /// The ``ContentHash`` of each file (nil: unreadable), on all cores.
     static func hashConcurrently(_ paths: [String], root: String) -> [Int64?] {
-        let results = UnsafeMutableBufferPointer<Int64?>.allocate(capacity: paths.count)
-        defer { results.deallocate() }
-        nonisolated(unsafe) let output = results
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            (output.baseAddress! + index).initialize(to: (try? FileSystem.readFile(root + "/" + paths[index])).map(ContentHash.of))
-        }
-        let array = Array(results)
-        _ = results.deinitialize()
-        return array
+        concurrentMap(paths.count) { (try? FileSystem.readFile(root + "/" + paths[$0])).map(ContentHash.of) }
     }
 
     static func parseConcurrentlyHashed(_ paths: [String], root: String) -> [(ParsedFile, Int64?)] {
-        let results = UnsafeMutableBufferPointer<(ParsedFile, Int64?)>.allocate(capacity: paths.count)
+        concurrentMap(paths.count) { ParsedFile.readHashed(paths[$0], root: root) }
+    }
+
+    /// `(0..<count).map(transform)`, with the calls spread over all cores.
+    private static func concurrentMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+        let results = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
         defer { results.deallocate() }
         nonisolated(unsafe) let output = results
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            (output.baseAddress! + index).initialize(to: ParsedFile.readHashed(paths[index], root: root))
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            (output.baseAddress! + index).initialize(to: transform(index))
         }
         let array = Array(results)
         _ = results.deinitialize()

@@ -17,7 +17,7 @@ import Testing
         #expect(before.count == 3, "one pack per run commit: \(before)")
         // A pack git must keep is left alone.
         let kept = repository.directory.file(".git/objects/pack/" + before.sorted()[0].replacingOccurrences(of: ".pack", with: ".keep"))
-        FileManager.default.createFile(atPath: kept, contents: Data())
+        #expect(FileManager.default.createFile(atPath: kept, contents: Data()))
         let objects = try repository.git("rev-list", "--objects", "--all").split(separator: "\n").count
 
         let git = try GitRepository(containing: repository.path)
