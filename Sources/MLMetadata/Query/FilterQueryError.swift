@@ -22,6 +22,6 @@ struct FilterQueryError: Error, Sendable, Equatable {
             let caretIndent = String(line.prefix(max(0, position.column - 1)).map { $0 == "\t" ? "\t" : " " })
             text += "\n  " + line + "\n  " + caretIndent + "^"
         }
-        return StoreError(.invalidArgument, text)
+        return StoreError(.invalidArgument, text, queryPosition: StoreError.QueryPosition(line: position.line, column: position.column))
     }
 }

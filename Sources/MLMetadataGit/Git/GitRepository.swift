@@ -377,7 +377,24 @@ enum Git {
     /// described only on failure (naming a blob costs more than reading it).
     static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws {
         guard code < 0 else { return }
-        let detail = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
-        throw StoreError(.internal, "git: cannot \(operation()): \(detail)")
+        let last = git_error_last()
+        let detail = last.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
+        // libgit2's error class (GIT_ERROR_ODB, GIT_ERROR_INDEX, …) says which part failed.
+        let errorClass = last.map { $0.pointee.klass } ?? 0
+        let storeCode: StoreError.Code = code == GIT_ENOTFOUND.rawValue ? .notFound : code == GIT_ELOCKED.rawValue ? .unavailable : .internal
+        throw StoreError(storeCode, "git: cannot \(operation()): \(detail)",
+                         underlying: StoreError.Underlying(domain: "libgit2", code: errorClass, name: errorClassNames[errorClass]))
     }
 }
+
+/// libgit2's `git_error_t` names, for ``StoreError/Underlying``.
+private let errorClassNames: [Int32: String] = [
+    0: "GIT_ERROR_NONE", 1: "GIT_ERROR_NOMEMORY", 2: "GIT_ERROR_OS", 3: "GIT_ERROR_INVALID", 4: "GIT_ERROR_REFERENCE",
+    5: "GIT_ERROR_ZLIB", 6: "GIT_ERROR_REPOSITORY", 7: "GIT_ERROR_CONFIG", 8: "GIT_ERROR_REGEX", 9: "GIT_ERROR_ODB",
+    10: "GIT_ERROR_INDEX", 11: "GIT_ERROR_OBJECT", 12: "GIT_ERROR_NET", 13: "GIT_ERROR_TAG", 14: "GIT_ERROR_TREE",
+    15: "GIT_ERROR_INDEXER", 16: "GIT_ERROR_SSL", 17: "GIT_ERROR_SUBMODULE", 18: "GIT_ERROR_THREAD", 19: "GIT_ERROR_STASH",
+    20: "GIT_ERROR_CHECKOUT", 21: "GIT_ERROR_FETCHHEAD", 22: "GIT_ERROR_MERGE", 23: "GIT_ERROR_SSH", 24: "GIT_ERROR_FILTER",
+    25: "GIT_ERROR_REVERT", 26: "GIT_ERROR_CALLBACK", 27: "GIT_ERROR_CHERRYPICK", 28: "GIT_ERROR_DESCRIBE", 29: "GIT_ERROR_REBASE",
+    30: "GIT_ERROR_FILESYSTEM", 31: "GIT_ERROR_PATCH", 32: "GIT_ERROR_WORKTREE", 33: "GIT_ERROR_SHA", 34: "GIT_ERROR_HTTP",
+    35: "GIT_ERROR_INTERNAL",
+]
