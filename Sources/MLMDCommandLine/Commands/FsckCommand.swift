@@ -8,8 +8,8 @@ struct FsckCommand: ParsableCommand {
         discussion: """
             Reads the files themselves (not the index cache) and reports each problem with its file \
             and line: unreadable JSON or messages, non-canonical bytes, misplaced files, references \
-            to missing types or nodes, duplicate ids, names and external ids. Exit code 0: clean; \
-            1: problems found.
+            to missing types or nodes, duplicate ids, names and external ids; then checks the index \
+            cache's pages (`mlmd reindex` rebuilds a damaged one). Exit code 0: clean; 1: problems found.
             Example: mlmd fsck --store metadata
             """
     )
@@ -19,7 +19,7 @@ struct FsckCommand: ParsableCommand {
 
     func run() throws {
         let store = try location.open()
-        let problems = try store.checkFiles()
+        let problems = try store.checkFiles() + store.checkIndex()
         switch output.format {
         case .json, .jsonl:
             try ObjectOutput.print(problems.map { problem -> [String: Any] in

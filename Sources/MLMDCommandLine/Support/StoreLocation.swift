@@ -14,7 +14,9 @@ struct StoreLocation: ParsableArguments {
         guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("store.json").path) else {
             throw CommandError("\(path) is not a store (it has no store.json); create one with `mlmd init \(path)`")
         }
-        return try MetadataStore(path: path, options: StoreOptions(createIfMissing: false, progress: ProgressBar.forIndexing()))
+        let store = try MetadataStore(path: path, options: StoreOptions(createIfMissing: false, progress: ProgressBar.forIndexing()))
+        for warning in store.warnings { Console.printError("warning: \(warning)") }
+        return store
     }
 
     /// The store's folder: `--store`, else the nearest folder upwards with a store.json (else,

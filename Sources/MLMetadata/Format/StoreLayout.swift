@@ -109,6 +109,19 @@ enum StoreLayout {
         }
     }
 
+    /// Whether a store-relative path is one the store itself could have written: relative, no
+    /// empty, `.` or `..` component, no NUL or backslash, and a place in the layout. Paths read
+    /// from files (the journal, the uncommitted-paths log) are checked with this before they are
+    /// used, so no file can make the store touch anything outside its data folders.
+    static func isDataPath(_ path: String) -> Bool {
+        guard !path.isEmpty, path.utf8.first != UInt8(ascii: "/"),
+              !path.utf8.contains(0), !path.utf8.contains(UInt8(ascii: "\\")) else { return false }
+        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if component.isEmpty || component == "." || component == ".." { return false }
+        }
+        return classify(path) != nil
+    }
+
     /// The folders that hold store data, in the order a rebuild reads them.
     static let dataFolders = [typesFolder, "contexts", "artifacts", "executions", edgesFolder]
 }

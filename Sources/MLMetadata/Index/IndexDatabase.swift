@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// The SQLite database behind the index cache, opened in WAL mode so that readers in any
 /// process see the last committed write and never a half-applied one.
@@ -8,19 +9,31 @@ final class IndexDatabase: Sendable {
     let path: String
 
     /// Opens the index at `path`, creating it if needed. An index written by another schema
-    /// version, or one SQLite cannot open, is deleted and created empty; `isNew` then tells the
-    /// caller to rebuild it from the files. Call with the store's writer lock held.
-    static func open(path: String) throws -> (index: IndexDatabase, isNew: Bool) {
+    /// version, one SQLite cannot open, or one made for another store folder (`storeInode`
+    /// differs: the cache came with a clone or a copy) is deleted and created empty; `isNew`
+    /// then tells the caller to rebuild it from the files. Call with the store's writer lock held.
+    static func open(path: String, storeInode: Int64?) throws -> (index: IndexDatabase, isNew: Bool) {
         let existed = FileManager.default.fileExists(atPath: path)
         if existed, let index = try? IndexDatabase(path: path),
-            (try? index.pool.writeWithoutTransaction { try Self.schemaVersion($0) }) == IndexSchema.version
+            let (version, inode) = try? index.pool.writeWithoutTransaction({ db in (try Self.schemaVersion(db), try Self.storeInode(db)) }),
+            version == IndexSchema.version, storeInode == nil || inode == storeInode
         {
             return (index, false)
         }
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        delete(path: path)
         let index = try IndexDatabase(path: path)
-        try index.pool.write { db in try IndexSchema.create(db) }
+        try index.pool.write { db in
+            try IndexSchema.create(db)
+            if let storeInode {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('store_inode', ?)", arguments: [String(storeInode)])
+            }
+        }
         return (index, true)
+    }
+
+    /// Deletes the index files (a cache: nothing is lost).
+    static func delete(path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     private init(path: String) throws {
@@ -30,6 +43,12 @@ final class IndexDatabase: Sendable {
         // Writers in other processes hold the lock briefly; wait for them rather than fail.
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
+            // A damaged index is deleted and recreated while other connections (other processes)
+            // may still have the old one open; SQLite deletes the WAL *by name* when its last
+            // connection closes, which would take the new index's WAL. A persistent WAL is
+            // never deleted.
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             // The index is a cache: NORMAL keeps it consistent across crashes and power loss (WAL)
             // without an fsync per transaction; the files, not the index, are what must be durable.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -49,5 +68,45 @@ final class IndexDatabase: Sendable {
     private static func schemaVersion(_ db: Database) throws -> Int? {
         guard try db.tableExists("meta") else { return nil }
         return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
+    }
+
+    private static func storeInode(_ db: Database) throws -> Int64? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_inode'").flatMap { Int64($0) }
+    }
+
+    // MARK: Damage
+
+    /// Whether an error means the index file is damaged (bad pages, not a database at all).
+    static func isDamage(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
+    }
+
+    /// What opening a store says when it found its index damaged and rebuilt it.
+    static func damageNotice(_ error: any Error, path: String) -> StoreError {
+        var notice = storeError(error as! DatabaseError, operation: "read the index cache")
+        notice.message = "the index cache was damaged (\(notice.message)); it has been rebuilt from the store's files"
+        return notice
+    }
+
+    /// An SQLite failure as a store error that names the index file and keeps SQLite's code:
+    /// a full disk is RESOURCE_EXHAUSTED, a damaged file DATA_LOSS, a read-only one PERMISSION_DENIED.
+    static func storeError(_ error: DatabaseError, operation: String) -> StoreError {
+        let code: StoreError.Code = switch error.resultCode {
+        case .SQLITE_FULL: .resourceExhausted
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: .dataLoss
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: .permissionDenied
+        case .SQLITE_BUSY, .SQLITE_LOCKED: .unavailable
+        default: .internal
+        }
+        let sqliteMessage = error.message ?? "error \(error.resultCode.rawValue)"
+        let hint: String = switch code {
+        case .resourceExhausted: "; the disk is full: the store's files are unchanged, free some space and retry"
+        case .dataLoss: "; it is a cache: `mlmd reindex` rebuilds it from the files"
+        default: ""
+        }
+        return StoreError(code, "cannot \(operation): \(sqliteMessage)\(hint)", path: StoreLayout.privateFolder + "/index.sqlite",
+                          underlying: StoreError.Underlying(domain: "sqlite", code: error.extendedResultCode.rawValue,
+                                                            name: "\(error.extendedResultCode)"))
     }
 }

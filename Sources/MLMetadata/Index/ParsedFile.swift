@@ -37,6 +37,13 @@ enum ParsedFile: Sendable {
         }
     }
 
+    /// Like ``readHashed(_:root:)``, but nil when there is no file at the path (nothing to index).
+    static func readHashedIfPresent(_ path: String, root: String) -> (content: ParsedFile?, hash: Int64?) {
+        guard FileSystem.signature(root + "/" + path) != nil else { return (nil, nil) }
+        let (content, hash) = readHashed(path, root: root)
+        return (content, hash)
+    }
+
     /// Parses a file's bytes according to where the file sits in the layout.
     static func parse(_ bytes: [UInt8], path: String) -> ParsedFile {
         do throws(StoreError) {

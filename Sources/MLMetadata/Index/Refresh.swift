@@ -189,7 +189,7 @@ struct Refresh {
             let listings = Self.list(level, root: root)
             var next: [String] = []
             for (folder, listing) in zip(level, listings) {
-                guard let signature = FileSystem.folderSignature(absolute(folder)) else { continue }
+                guard let signature = FileSystem.folderSignature(absolute(folder), followingLinks: folder.isEmpty) else { continue }
                 plan.scanned.insert(folder)
                 plan.folders.append((folder, signature))
                 for entry in listing where isData(entry.name, isDirectory: entry.isDirectory, in: folder) {
@@ -222,11 +222,12 @@ struct Refresh {
             for index in stride(from: worker, to: folders.count, by: workers) {
                 let folder = folders[index].isEmpty ? root : root + "/" + folders[index]
                 var listing: [Listing] = []
-                let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                // Folders below the root are never followed through a link (see FileSystem.Folders).
+                let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (folders[index].isEmpty ? 0 : O_NOFOLLOW))
                 if descriptor >= 0 {
                     for entry in (try? FileSystem.entries(folder)) ?? [] {
                         var info = stat()
-                        let signature = fstatat(descriptor, entry.name, &info, 0) == 0 ? FileSystem.Signature(info) : nil
+                        let signature = fstatat(descriptor, entry.name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileSystem.Signature(info) : nil
                         listing.append(Listing(name: entry.name, isDirectory: entry.isDirectory, signature: signature))
                     }
                     close(descriptor)
@@ -322,7 +323,8 @@ struct Refresh {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: groups.count, by: workers) {
                 let group = groups[index]
-                let descriptor = open(group.folder.isEmpty ? root : root + "/" + group.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                let descriptor = group.folder.isEmpty ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    : open(root + "/" + group.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
                 var mismatches: [(path: String, signature: FileSystem.Signature?)] = []
                 var suspects: [Suspect] = []
                 group.names.withUnsafeBufferPointer { names in
@@ -330,7 +332,7 @@ struct Refresh {
                     for (position, offset) in group.offsets.enumerated() {
                         var info = stat()
                         var current: FileSystem.Signature?
-                        if descriptor >= 0, fstatat(descriptor, base + offset, &info, 0) == 0 {
+                        if descriptor >= 0, fstatat(descriptor, base + offset, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                             if !folders {
                                 current = FileSystem.Signature(info)
                             } else if (info.st_mode & S_IFMT) == S_IFDIR {

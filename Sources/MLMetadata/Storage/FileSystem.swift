@@ -19,17 +19,19 @@ enum FileSystem {
         var inode: Int64
     }
 
+    /// The signature of the file at `path` itself (a symbolic link's own, not its target's).
     static func signature(_ path: String) -> Signature? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard lstat(path, &info) == 0 else { return nil }
         return Signature(info)
     }
 
     /// The signature of a folder (its size left out: it says nothing a folder's mtime does not);
-    /// nil when there is no folder at `path`.
-    static func folderSignature(_ path: String) -> Signature? {
+    /// nil when there is no folder at `path`. A symbolic link is no folder, unless
+    /// `followingLinks` (for the store's own root, which may be reached through one).
+    static func folderSignature(_ path: String, followingLinks: Bool = false) -> Signature? {
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
         var signature = Signature(info)
         signature.size = 0
         return signature
@@ -63,11 +65,11 @@ enum FileSystem {
             if folderPath != folder {
                 if descriptor >= 0 { close(descriptor) }
                 folder = folderPath
-                descriptor = open(folderPath.isEmpty ? root : root + "/" + folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                descriptor = open(folderPath.isEmpty ? root : root + "/" + folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             }
             guard descriptor >= 0 else { return nil }
             var info = stat()
-            guard fstatat(descriptor, name, &info, 0) == 0 else { return nil }
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
             var signature = Signature(info)
             if folderOnly {
                 guard (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
@@ -81,14 +83,32 @@ enum FileSystem {
         access(path, F_OK) == 0
     }
 
+    /// Whether `path` is a folder (a symbolic link to one is not).
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether `path` is a symbolic link.
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// The error for a symbolic link met where the store reads or writes its own files.
+    static func symbolicLinkError(_ path: String) -> StoreError {
+        StoreError(.failedPrecondition, "is a symbolic link; a store reads and writes only real files and folders inside itself "
+            + "(a link, e.g. in a cloned repository, could lead anywhere): replace it with the file or folder itself", path: path,
+            underlying: StoreError.Underlying(domain: "errno", code: ELOOP, name: "ELOOP"))
+    }
+
+    /// Reads a whole file; a symbolic link is refused (``symbolicLinkError(_:)``).
     static func readFile(_ path: String, limit: Int = NameRules.maximumFileBytes) throws(StoreError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw symbolicLinkError(path) }
+            throw .io("open", path, errno: errno)
+        }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io("stat", path, errno: errno) }
@@ -116,10 +136,14 @@ enum FileSystem {
         return bytes
     }
 
-    /// Creates or truncates `path` and writes `bytes`; optionally fsyncs before closing.
+    /// Creates or truncates `path` and writes `bytes`; optionally fsyncs before closing. A
+    /// symbolic link at `path` is refused, not followed.
     static func writeFile(_ path: String, _ bytes: [UInt8], sync: Bool = false) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw symbolicLinkError(path) }
+            throw .io("open", path, errno: errno)
+        }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
@@ -144,8 +168,11 @@ enum FileSystem {
     /// Appends `bytes` to `path` (created if missing) with one write: appends of a few lines from
     /// several processes do not interleave.
     static func append(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io("open", path, errno: errno) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw symbolicLinkError(path) }
+            throw .io("open", path, errno: errno)
+        }
         defer { close(fd) }
         let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard count == bytes.count else { throw .io("append", path, errno: count < 0 ? errno : EIO) }
@@ -223,6 +250,78 @@ enum FileSystem {
         guard fd >= 0 else { throw .io("open", path, errno: errno) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw .io("fsync", path, errno: errno) }
+    }
+
+    /// Opens store folders one component at a time without following symbolic links, so that no
+    /// link committed into a store (`artifacts/Model/2026-01-06 -> /elsewhere`) can send a write
+    /// outside it. Keeps the descriptors of the folders one write call uses.
+    final class Folders {
+        private let root: String
+        private var descriptors: [String: Int32] = [:]
+
+        init(root: String) {
+            self.root = root
+        }
+
+        deinit {
+            for descriptor in descriptors.values { close(descriptor) }
+        }
+
+        /// The descriptor of a store-relative folder ("" is the root, which may itself be
+        /// reached through a link: that is the user's choice), created when missing if `create`.
+        func descriptor(of folder: String, create: Bool) throws(StoreError) -> Int32 {
+            if let descriptor = descriptors[folder] { return descriptor }
+            var descriptor: Int32
+            if folder.isEmpty {
+                descriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw .io("open", root, errno: errno) }
+            } else {
+                let parent = try self.descriptor(of: parentPath(folder), create: create)
+                let name = String(folder.split(separator: "/").last!)
+                descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if descriptor < 0, errno == ENOENT, create {
+                    guard mkdirat(parent, name, 0o755) == 0 || errno == EEXIST else { throw .io("create folder", folder, errno: errno) }
+                    descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                }
+                if descriptor < 0 {
+                    let code = errno
+                    var info = stat()
+                    if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+                        throw symbolicLinkError(folder)
+                    }
+                    throw .io("open folder", folder, errno: code)
+                }
+            }
+            descriptors[folder] = descriptor
+            return descriptor
+        }
+
+        /// Moves a file (a temporary one, outside the data folders) to a store-relative path.
+        func move(_ source: String, to path: String) throws(StoreError) {
+            let folder = try descriptor(of: parentPath(path), create: true)
+            guard renameat(AT_FDCWD, source, folder, lastComponent(path)) == 0 else {
+                let code = errno
+                if isSymbolicLink(root + "/" + path) { throw symbolicLinkError(path) }
+                throw .io("rename to '\(path)'", source, errno: code)
+            }
+        }
+
+        /// Removes the file at a store-relative path; a missing file (or folder) is not an error,
+        /// nor is a folder on the way that is a symbolic link: nothing of the store's is there.
+        func remove(_ path: String) throws(StoreError) {
+            let folder: Int32
+            do {
+                folder = try descriptor(of: parentPath(path), create: false)
+            } catch where error.underlying?.name == "ENOENT" || error.underlying?.name == "ELOOP" {
+                return
+            }
+            guard unlinkat(folder, lastComponent(path), 0) == 0 || errno == ENOENT else { throw .io("remove", path, errno: errno) }
+        }
+
+        private func lastComponent(_ path: String) -> String {
+            guard let slash = path.lastIndex(of: "/") else { return path }
+            return String(path[path.index(after: slash)...])
+        }
     }
 
     static func parentPath(_ path: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+internal import GRDB
 
 /// A metadata store kept as canonical JSON files in a folder: MLMD's data model and API, with
 /// every read served from a rebuildable SQLite index inside the folder.
@@ -76,8 +77,24 @@ public final class MetadataStore: Sendable {
         return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, verifiedFiles: report.verified, problems: report.problems)
     }
 
-    /// Runs reads on a consistent snapshot of the index.
+    /// What opening the store set aside or repaired, each naming its file: a journal that came
+    /// with a clone or a copy (not replayed), symbolic links removed from the private folder, a
+    /// damaged index cache that was rebuilt, an interrupted write a read-only store cannot finish.
+    /// `mlmd` prints them as warnings.
+    public var warnings: [StoreError] { core.warnings }
+
+    /// Whether writes are refused (a store read from git objects, or one this user cannot write).
+    public var isReadOnly: Bool { core.readOnly != nil }
+
+    /// Runs reads on a consistent snapshot of the index. A damaged index is rebuilt from the
+    /// files and the read run again; any other SQLite failure names the index file.
     func read<T>(_ body: (IndexReader) throws -> T) throws -> T {
-        try core.index.pool.read { db in try body(IndexReader(db: db)) }
+        do {
+            return try core.withDamageRecovery {
+                try core.index.pool.read { db in try body(IndexReader(db: db)) }
+            }
+        } catch let error as DatabaseError {
+            throw IndexDatabase.storeError(error, operation: "read the index cache")
+        }
     }
 }

@@ -6,15 +6,24 @@ internal import GRDB
 final class StoreCore: Sendable {
     /// Absolute path of the store folder, without a trailing slash.
     let root: String
+    /// Absolute path of the folder with the index cache, the lock and the journal: the store's
+    /// `.mlmd`, or a folder in the user's cache for a store that cannot be written.
+    let privateFolder: String
     let options: StoreOptions
-    let index: IndexDatabase
+    private let indexHolder: IndexHolder
     let lock: WriterLock
     let files: JournaledFiles
     let ids: IDGenerator
     /// Paths written since the last git commit; nil when the store is not in a git working tree.
     let uncommitted: UncommittedLog?
-    /// Set for a store read from git objects (``MetadataStore/snapshot``): why writes are refused.
-    let readOnlyReason: String?
+    /// Set for a store that is only read (from git objects, or a folder this user cannot write):
+    /// the error every write gets.
+    let readOnly: StoreError?
+    /// What opening the store set aside or repaired (a journal from elsewhere, a damaged cache).
+    let warnings: [StoreError]
+
+    /// The index cache; replaced as a whole when it is found damaged.
+    var index: IndexDatabase { indexHolder.current }
 
     func absolute(_ relativePath: String) -> String { root + "/" + relativePath }
 
@@ -23,45 +32,62 @@ final class StoreCore: Sendable {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.options = options
         self.ids = IDGenerator(clock: options.clock)
-        self.uncommitted = UncommittedLog.forStore(root: self.root)
-        self.readOnlyReason = nil
 
         let manifestPath = self.root + "/" + StoreLayout.manifest
-        if !FileSystem.exists(manifestPath) {
-            guard options.createIfMissing else {
+        if !FileSystem.exists(manifestPath) && !FileSystem.isSymbolicLink(manifestPath) {
+            guard options.createIfMissing, !options.readOnly else {
                 throw StoreError(.notFound, "no store here (no \(StoreLayout.manifest)); create one with `mlmd init`", path: self.root)
             }
             try Self.createScaffold(root: self.root)
             try FileSystem.makeDirectories(self.root + "/" + StoreLayout.privateFolder)
-            try uncommitted?.record([StoreLayout.manifest, StoreLayout.gitignore, StoreLayout.gitattributes])
+            try UncommittedLog.forStore(root: self.root)?.record([StoreLayout.manifest, StoreLayout.gitignore, StoreLayout.gitattributes])
         }
         let manifest = try StoreManifest.decode(try FileSystem.readFile(manifestPath), path: StoreLayout.manifest)
         try manifest.checkSupported(path: StoreLayout.manifest)
 
-        let privateFolder = self.root + "/" + StoreLayout.privateFolder
-        try FileSystem.makeDirectories(privateFolder + "/tmp")
+        var warnings: [StoreError] = []
+        let location = try PrivateFolder.locate(root: self.root, readOnly: options.readOnly)
+        self.privateFolder = location.path
+        self.readOnly = location.readOnly
+        self.uncommitted = location.readOnly == nil ? UncommittedLog.forStore(root: self.root) : nil
+        warnings += try PrivateFolder.prepare(location.path, label: location.label)
+        if location.readOnly != nil, let pending = PrivateFolder.pendingJournalInStore(root: self.root) { warnings.append(pending) }
+
         self.lock = try WriterLock(path: privateFolder + "/lock")
-        let files = try JournaledFiles(root: self.root)
+        let files = try JournaledFiles(root: self.root, privateFolder: privateFolder)
         self.files = files
 
         let storeRoot = self.root
-        self.index = try lock.withLock {
-            let (index, isNew) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
+        let indexPath = privateFolder + "/index.sqlite"
+        let holder: IndexHolder = try lock.withLock {
             // An interrupted write is finished first; then whatever else changed is found.
-            // On a new (empty) index the refresh is the full rebuild.
-            try index.pool.writeWithoutTransaction { db in
-                try db.inTransaction {
-                    if isNew {
-                        try Self.build(files, db: db, options: options)
-                    } else {
-                        try Self.recover(files, db: db)
-                        _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
+            // On a new (empty) index the refresh is the full rebuild. A damaged index is
+            // deleted and built again from the files: it is only a cache.
+            func openAndRefresh() throws -> IndexDatabase {
+                let (index, isNew) = try IndexDatabase.open(path: indexPath, storeInode: files.storeInode)
+                try index.pool.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        if isNew {
+                            warnings += try Self.build(files, db: db, options: options)
+                        } else {
+                            warnings += try Self.recover(files, db: db)
+                            _ = try Refresh(root: storeRoot, db: db, progress: options.progress).run(check: options.freshnessCheck)
+                        }
+                        return .commit
                     }
-                    return .commit
                 }
+                return index
             }
-            return index
+            do {
+                return IndexHolder(try openAndRefresh())
+            } catch let error where IndexDatabase.isDamage(error) {
+                warnings.append(IndexDatabase.damageNotice(error, path: location.label + "/index.sqlite"))
+                IndexDatabase.delete(path: indexPath)
+                return IndexHolder(try openAndRefresh())
+            }
         }
+        self.indexHolder = holder
+        self.warnings = warnings
     }
 
     /// A read-only store whose index lives in `folder` (a cache) and is built from `files` when
@@ -71,14 +97,16 @@ final class StoreCore: Sendable {
         self.options = StoreOptions(createIfMissing: false)
         self.ids = IDGenerator(clock: options.clock)
         self.uncommitted = nil
-        self.readOnlyReason = "\(label) is read-only: it is read from git objects"
+        self.readOnly = StoreError(.failedPrecondition, "\(label) is read-only: it is read from git objects")
+        self.warnings = []
         // The folder is laid out as a store without files: the index and lock in its .mlmd/.
         let privateFolder = folder + "/" + StoreLayout.privateFolder
+        self.privateFolder = privateFolder
         try FileSystem.makeDirectories(privateFolder + "/tmp")
         self.lock = try WriterLock(path: privateFolder + "/lock")
-        self.files = try JournaledFiles(root: folder)
-        self.index = try lock.withLock {
-            let (index, _) = try IndexDatabase.open(path: privateFolder + "/index.sqlite")
+        self.files = try JournaledFiles(root: folder, privateFolder: privateFolder)
+        self.indexHolder = IndexHolder(try lock.withLock {
+            let (index, _) = try IndexDatabase.open(path: privateFolder + "/index.sqlite", storeInode: nil)
             try index.pool.writeWithoutTransaction { db in
                 // The marker commits with the rows: a build cut short is redone.
                 let complete = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'snapshot'") != nil
@@ -98,28 +126,51 @@ final class StoreCore: Sendable {
                 }
             }
             return index
-        }
+        })
     }
 
-    /// Fills an empty index from the files (indexes that reads need are built at the end).
+    /// Fills an empty index from the files (indexes that reads need are built at the end);
+    /// returns what recovery set aside.
     @discardableResult
-    static func build(_ files: JournaledFiles, db: Database, options: StoreOptions) throws -> Refresh.Report {
-        try recover(files, db: db)
+    static func build(_ files: JournaledFiles, db: Database, options: StoreOptions) throws -> [StoreError] {
+        let warnings = try recover(files, db: db)
         try IndexSchema.clear(db)
         try IndexSchema.dropSecondaryIndexes(db)
-        let report = try Refresh(root: files.root, db: db, progress: options.progress).run(check: .folders)
+        _ = try Refresh(root: files.root, db: db, progress: options.progress).run(check: .folders)
         try IndexSchema.createSecondaryIndexes(db)
-        return report
+        return warnings
     }
 
     /// Finds files changed outside the library since the index last saw them and reindexes them.
     func refresh(check: FreshnessCheck) throws -> Refresh.Report {
+        try withDamageRecovery {
+            try lock.withLock {
+                try index.pool.writeWithoutTransaction { db in
+                    var report = Refresh.Report()
+                    try db.inTransaction {
+                        _ = try Self.recover(files, db: db)
+                        report = try Refresh(root: root, db: db, progress: options.progress).run(check: check)
+                        return .commit
+                    }
+                    return report
+                }
+            }
+        }
+    }
+
+    /// Deletes the index cache and builds a new one from the files alone (whatever state the
+    /// old one was in).
+    func rebuild() throws -> Refresh.Report {
         try lock.withLock {
-            try index.pool.writeWithoutTransaction { db in
+            let index = try indexHolder.replace(path: privateFolder + "/index.sqlite", storeInode: files.storeInode)
+            return try index.pool.writeWithoutTransaction { db in
                 var report = Refresh.Report()
                 try db.inTransaction {
-                    try Self.recover(files, db: db)
-                    report = try Refresh(root: root, db: db, progress: options.progress).run(check: check)
+                    _ = try Self.recover(files, db: db)
+                    try IndexSchema.clear(db)
+                    try IndexSchema.dropSecondaryIndexes(db)
+                    report = try Refresh(root: files.root, db: db, progress: options.progress).run(check: .folders)
+                    try IndexSchema.createSecondaryIndexes(db)
                     return .commit
                 }
                 return report
@@ -127,18 +178,31 @@ final class StoreCore: Sendable {
         }
     }
 
-    /// Empties the index and reads every file again.
-    func rebuild() throws -> Refresh.Report {
-        try lock.withLock {
-            try index.pool.writeWithoutTransaction { db in
-                var report = Refresh.Report()
-                try db.inTransaction {
-                    report = try Self.build(files, db: db, options: options)
-                    return .commit
-                }
-                return report
+    /// Runs `body`; if it fails because the index cache is damaged (SQLite finds bad pages),
+    /// rebuilds the cache from the files and runs `body` once more.
+    func withDamageRecovery<T>(_ body: () throws -> T) throws -> T {
+        let damaged = index
+        do {
+            return try body()
+        } catch let error where IndexDatabase.isDamage(error) {
+            try lock.withLock {
+                // Another thread may have replaced it already.
+                if index === damaged { _ = try rebuildReplacingDamaged() }
+            }
+            return try body()
+        }
+    }
+
+    /// With the writer lock held: a new index built from the files, in place of a damaged one.
+    private func rebuildReplacingDamaged() throws -> IndexDatabase {
+        let index = try indexHolder.replace(path: privateFolder + "/index.sqlite", storeInode: files.storeInode)
+        try index.pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                _ = try Self.build(files, db: db, options: options)
+                return .commit
             }
         }
+        return index
     }
 
     /// Writes `store.json`, `.gitignore` and `.gitattributes` into a new store folder.
@@ -159,25 +223,40 @@ final class StoreCore: Sendable {
     /// row of the call is written, or none is.
     ///
     /// If a file the call would write changed on disk since the index read it (a `git checkout`
-    /// while this store object was open), the call is rolled back, the index refreshed, and the
-    /// call run once more on the fresh index.
+    /// while this store object was open, or an edit in place that kept the folder unchanged), the
+    /// call is rolled back, that file and every changed folder reindexed, and the call run again
+    /// on the fresh index.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        if let readOnlyReason { throw StoreError(.failedPrecondition, readOnlyReason) }
-        return try lock.withLock {
-            try index.pool.writeWithoutTransaction { db in
-                // A writer in another process may have died mid-write.
-                if files.hasPending {
-                    try db.inTransaction { try Self.recover(files, db: db); return .commit }
-                }
-                do {
-                    return try attempt(body, db: db)
-                } catch let error as WriteTransaction.StaleIndex {
-                    _ = error
-                    try db.inTransaction {
-                        _ = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
-                        return .commit
+        if let readOnly { throw readOnly }
+        return try withDamageRecovery {
+            try lock.withLock {
+                try index.pool.writeWithoutTransaction { db in
+                    // A writer in another process may have died mid-write.
+                    if files.hasPending {
+                        try db.inTransaction { _ = try Self.recover(files, db: db); return .commit }
                     }
-                    return try attempt(body, db: db)
+                    var attempts = 0
+                    while true {
+                        do {
+                            return try attempt(body, db: db)
+                        } catch let stale as WriteTransaction.StaleIndex {
+                            attempts += 1
+                            // Each retry reindexes the file that moved; a file that keeps
+                            // changing under the writer (another tool rewriting it) ends the call.
+                            guard attempts <= 3 else {
+                                throw StoreError(.aborted, "the file kept changing on disk while this call was writing it; try again",
+                                                 path: stale.path)
+                            }
+                            try db.inTransaction {
+                                _ = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
+                                let absolute = self.absolute(stale.path)
+                                let (content, hash) = ParsedFile.readHashedIfPresent(stale.path, root: root)
+                                try IndexWriter(db: db).reindex(path: stale.path, content: content,
+                                                                signature: FileSystem.signature(absolute), hash: hash)
+                                return .commit
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -205,11 +284,17 @@ final class StoreCore: Sendable {
         } catch {
             if let journal {
                 // The index rolled back; put the files back as they were (the old bytes of files
-                // the call never reached are what they have anyway).
-                try? files.undo(journal)
-                try? files.clear()
+                // the call never reached are what they have anyway). If that fails too (the disk
+                // is full), the journal stays, turned to roll back: the next open or write
+                // finishes the undo, and nothing half-written is ever indexed.
+                do {
+                    try files.undo(journal)
+                    try files.clear()
+                } catch {
+                    try? files.markForRollBack(sync: options.durability == .full)
+                }
             }
-            throw error
+            throw Self.described(error)
         }
         if let journal {
             CrashPoints.reach(.indexCommitted)
@@ -222,18 +307,56 @@ final class StoreCore: Sendable {
         return result!
     }
 
+    /// SQLite's own failures in words that name the index file (a full disk, a damaged page).
+    static func described(_ error: any Error) -> any Error {
+        guard let database = error as? DatabaseError else { return error }
+        return IndexDatabase.storeError(database, operation: "write the index cache")
+    }
+
     // MARK: - Recovery
 
-    /// Rolls a complete journal forward (files and index), or drops an incomplete one.
-    static func recover(_ files: JournaledFiles, db: Database) throws {
+    /// Rolls a complete journal forward (or back, when it says so), files and index, or drops an
+    /// incomplete one. A journal this store did not write is cleared unapplied; the returned
+    /// warning says so.
+    static func recover(_ files: JournaledFiles, db: Database) throws -> [StoreError] {
         try files.removeTemporaryFiles()
-        guard let journal = try files.pending() else { return }
-        let writer = IndexWriter(db: db)
-        for entry in journal.entries {
-            try files.put(entry.new, at: entry.path)
-            try writer.reindex(path: entry.path, content: entry.new.map { ParsedFile.parse($0, path: entry.path) },
-                               signature: FileSystem.signature(files.root + "/" + entry.path), hash: entry.new.map(ContentHash.of))
+        switch try files.pending() {
+        case nil:
+            return []
+        case .refused(let warning)?:
+            try files.clear()
+            return [warning]
+        case .journal(let journal)?:
+            let writer = IndexWriter(db: db)
+            let folders = FileSystem.Folders(root: files.root)
+            for entry in journal.entries {
+                let bytes = journal.direction == .forward ? entry.new : entry.old
+                try files.put(bytes, at: entry.path, folders: folders)
+                try writer.reindex(path: entry.path, content: bytes.map { ParsedFile.parse($0, path: entry.path) },
+                                   signature: FileSystem.signature(files.root + "/" + entry.path), hash: bytes.map(ContentHash.of))
+            }
+            try files.clear()
+            return []
         }
-        try files.clear()
+    }
+}
+
+/// The current index database of a store, replaced as a whole when it is found damaged.
+private final class IndexHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index: IndexDatabase
+
+    init(_ index: IndexDatabase) {
+        self.index = index
+    }
+
+    var current: IndexDatabase { lock.withLock { index } }
+
+    /// Deletes the index files and opens a new, empty index. Call with the writer lock held.
+    func replace(path: String, storeInode: Int64) throws -> IndexDatabase {
+        IndexDatabase.delete(path: path)
+        let (fresh, _) = try IndexDatabase.open(path: path, storeInode: storeInode)
+        lock.withLock { index = fresh }
+        return fresh
     }
 }

@@ -21,9 +21,15 @@ public struct StoreOptions: Sendable {
     public var freshnessCheck: FreshnessCheck
     /// Called while many files are being indexed (a rebuild, a big checkout), for a progress display.
     public var progress: (@Sendable (IndexProgress) -> Void)?
+    /// Open the store for reading only: nothing is created or changed in its folder (the index
+    /// cache is kept in the user's cache folder) and every write fails with PERMISSION_DENIED.
+    /// A store whose folder this user cannot write is opened this way without being asked.
+    public var readOnly: Bool
 
     public init(durability: Durability = .relaxed, clock: StoreClock = .system, createIfMissing: Bool = true,
-                freshnessCheck: FreshnessCheck = .folders, progress: (@Sendable (IndexProgress) -> Void)? = nil) {
+                freshnessCheck: FreshnessCheck = .folders, progress: (@Sendable (IndexProgress) -> Void)? = nil,
+                readOnly: Bool = false) {
+        self.readOnly = readOnly
         self.durability = durability
         self.clock = clock
         self.createIfMissing = createIfMissing

@@ -149,7 +149,7 @@ final class WriteTransaction {
         for entry in journal.entries {
             var folder = FileSystem.parentPath(entry.path)
             while seen.insert(folder).inserted {
-                let signature = FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder))
+                let signature = FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder), followingLinks: folder.isEmpty)
                 out.append((folder, signature))
                 // Only a folder that is about to be created changes its parent too.
                 if signature != nil || folder.isEmpty { break }
@@ -168,7 +168,7 @@ final class WriteTransaction {
             try writer.setSignature(fileID: id, FileSystem.signature(core.absolute(path)), hash: pendingFiles[path].map(ContentHash.of))
         }
         for (folder, before) in folders where try reader.folderSignature(path: folder) == before {
-            try writer.setFolderSignature(folder, FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder)))
+            try writer.setFolderSignature(folder, FileSystem.folderSignature(folder.isEmpty ? core.root : core.absolute(folder), followingLinks: folder.isEmpty))
         }
     }
 }

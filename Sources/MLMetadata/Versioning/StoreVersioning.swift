@@ -20,7 +20,7 @@ extension MetadataStore {
 
     /// Rewrites `store.json` with `settings` (atomically, under the writer lock).
     public func updateSettings(_ settings: StoreSettings) throws {
-        if let reason = core.readOnlyReason { throw StoreError(.failedPrecondition, reason) }
+        if let readOnly = core.readOnly { throw readOnly }
         try core.lock.withLock {
             let path = core.absolute(StoreLayout.manifest)
             var manifest = try StoreManifest.decode(try FileSystem.readFile(path), path: StoreLayout.manifest)

@@ -43,7 +43,7 @@ import Testing
         let usage = try MLMD.binary(["list", "widgets", "--store", sample.path])
         #expect(usage.status == 64 && usage.errors.contains("Usage:"))
         let failure = try MLMD.binary(["list", "artifacts", "--filter", "uri = ", "--store", sample.path])
-        #expect(failure.status == 1 && failure.errors.hasPrefix("Error:") && failure.errors.contains("^"))
+        #expect(failure.status == 3 && failure.errors.hasPrefix("Error:") && failure.errors.contains("^"))
         let clean = try MLMD.binary(["fsck", "--store", sample.path])
         #expect(clean.status == 0)
         let help = try MLMD.binary(["lineage", "--help"])

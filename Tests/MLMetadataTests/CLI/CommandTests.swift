@@ -40,7 +40,7 @@ import Testing
 
         // A token from another ordering is refused.
         let mismatched = MLMD.run(["list", "artifacts", "--store", sample.path, "--limit", "2", "--page-token", token])
-        #expect(mismatched.status == 1 && mismatched.errors.contains("Error:"))
+        #expect(mismatched.status == 3 && mismatched.errors.contains("Error:"))
     }
 
     @Test func listLooksUpByContextURIAndName() throws {
@@ -56,7 +56,7 @@ import Testing
     @Test func badFilterNamesThePositionWithACaret() throws {
         let sample = try SampleStoreFixture()
         let result = MLMD.run(["list", "artifacts", "--store", sample.path, "--filter", "type = 'Model' AND uri LIKE"])
-        #expect(result.status == 1)
+        #expect(result.status == 3)  // INVALID_ARGUMENT
         #expect(result.errors.hasPrefix("Error:"))
         #expect(result.errors.contains("^"), "the error shows a caret under the query: \(result.errors)")
         #expect(result.output.isEmpty)
@@ -79,7 +79,7 @@ import Testing
         #expect(parsed?.first?["type"] as? String == "Model")
 
         let missing = MLMD.run(["show", "execution", "42", "--store", sample.path])
-        #expect(missing.status == 1 && missing.errors.contains("no execution 42"))
+        #expect(missing.status == 5 && missing.errors.contains("no execution 42"))
     }
 
     @Test func lineageOfTheNewestModelInEveryFormat() throws {
@@ -208,26 +208,26 @@ import Testing
             {"type": "Model", "uri": "/ok"}
             {"type": "Model", "uri": "/bad", "properties": {"accuracy": {"string_value": "high"}}}
             """)
-        #expect(badLine.status == 1)
+        #expect(badLine.status == 3)
         #expect(badLine.errors.hasPrefix("Error: standard input:2: artifacts[1]: properties.accuracy:"), "\(badLine.errors)")
 
         let notJSON = MLMD.run(["put", "artifact"] + store, input: "{\"type\": \"Model\"}\n{oops}\n")
-        #expect(notJSON.status == 1 && notJSON.errors.contains("standard input:2:"), "\(notJSON.errors)")
+        #expect(notJSON.status == 3 && notJSON.errors.contains("standard input:2:"), "\(notJSON.errors)")
 
         let unknownField = MLMD.run(["put", "artifact"] + store, input: #"{"type": "Model", "colour": "red"}"#)
-        #expect(unknownField.status == 1 && unknownField.errors.contains("colour"), "\(unknownField.errors)")
+        #expect(unknownField.status == 3 && unknownField.errors.contains("colour"), "\(unknownField.errors)")
 
         let mixed = MLMD.run(["put", "execution"] + store, input: """
             {"execution": {"type": "Trainer"}}
             {"type": "Trainer"}
             """)
-        #expect(mixed.status == 1 && mixed.errors.contains("mixes"), "\(mixed.errors)")
+        #expect(mixed.status == 3 && mixed.errors.contains("mixes"), "\(mixed.errors)")
 
         let empty = MLMD.run(["put", "artifact"] + store, input: "")
-        #expect(empty.status == 1 && empty.errors.contains("no input"))
+        #expect(empty.status == 3 && empty.errors.contains("no input"))
 
         let missingFile = MLMD.run(["put", "artifact", "/nonexistent/input.json"] + store)
-        #expect(missingFile.status == 1 && missingFile.errors.contains("/nonexistent/input.json"))
+        #expect(missingFile.status == 5 && missingFile.errors.contains("/nonexistent/input.json"))
 
         #expect(fixture.snapshot() == before, "failed puts leave the files untouched")
     }

@@ -63,7 +63,7 @@ import MLMetadataGit
         #expect(latest.contains("Run run-1 (the working store) → run-2 (the working store)"))
         #expect(latest.contains("learning_rate: 0.1 → 0.05  -0.05 (-50.0%)"))
         let missing = MLMD.run(["diff", "--run", "run-1", "--run", "run-9", "--store", fixture.storePath])
-        #expect(missing.status == 1 && missing.errors.contains("no pipeline run named run-9"))
+        #expect(missing.status == 5 && missing.errors.contains("no pipeline run named run-9"))
     }
 
     @Test func theWorkingStoreAndMergeBases() throws {
@@ -138,7 +138,7 @@ import MLMetadataGit
     @Test func badRevisionsAndArguments() throws {
         let fixture = try DiffFixture()
         let unknown = MLMD.run(["diff", "v9", "--store", fixture.storePath])
-        #expect(unknown.status == 1 && unknown.errors.contains("unknown revision 'v9'"))
+        #expect(unknown.status == 5 && unknown.errors.contains("unknown revision 'v9'"))
         let three = MLMD.run(["diff", "a", "b", "c", "--store", fixture.storePath])
         #expect(three.status == 64 && three.errors.contains("at most two revisions"))
         let oneRun = MLMD.run(["diff", "--run", "run-1", "--store", fixture.storePath])
