@@ -91,6 +91,11 @@ extension StoreRepository {
                 changes.append(TreeRewriter.Change(path: path, blob: nil))
                 continue
             }
+            // A link's target may be anywhere: its bytes are never read into a commit.
+            guard status.st_mode & S_IFMT != S_IFLNK else {
+                throw StoreError(.failedPrecondition, "is a symbolic link; a store commits only real files (replace it with the file itself)",
+                                 path: path)
+            }
             guard let data = FileManager.default.contents(atPath: absolute) else {
                 throw StoreError(.internal, "cannot read \(path) to commit it", path: absolute)
             }

@@ -18,7 +18,7 @@ struct FsckCommand: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let store = try location.open()
+        let store = try location.open(reportingUnreadableFiles: false)
         let problems = try store.checkFiles() + store.checkIndex()
         switch output.format {
         case .json, .jsonl:

@@ -20,7 +20,7 @@ struct ReindexCommand: ParsableCommand {
     var checkFiles = false
 
     func run() throws {
-        let store = try location.open()
+        let store = try location.open(reportingUnreadableFiles: false)
         let result = checkFiles ? try store.refresh(check: .files) : try store.rebuildIndex()
         if checkFiles {
             Console.print("Refreshed: \(result.indexedFiles) changed files reread, \(result.removedFiles) removed.")

@@ -46,6 +46,15 @@ struct NodeReference: ExpressibleByArgument {
 
     static var helpText: String { "an id, TYPE/NAME, or TYPE@latest" }
 
+    /// The error for a reference that found nothing: it names the file when the node's file is
+    /// there but unreadable.
+    private func notFound(_ kind: NodeKind, in store: MetadataStore) throws -> StoreError {
+        if case .id(let id) = form, let problem = try store.unreadableFile(of: kind, id: id) {
+            return StoreError(.dataLoss, "\(kind.rawValue) \(id) cannot be read: \(problem)", path: nil)
+        }
+        return StoreError(.notFound, "no \(kind.rawValue) \(self)")
+    }
+
     /// Newest first, one result.
     private static let newest = ListOptions(orderBy: .createTime, isAscending: false, maxResultSize: 1)
 
@@ -55,7 +64,7 @@ struct NodeReference: ExpressibleByArgument {
         case .typeAndName(let type, let name): try store.getArtifactByTypeAndName(type, name)
         case .latest(let type): try store.getArtifactsByType(type, options: Self.newest).items.first
         }
-        guard let found else { throw StoreError(.notFound, "no artifact \(self)") }
+        guard let found else { throw try notFound(.artifact, in: store) }
         return found
     }
 
@@ -65,7 +74,7 @@ struct NodeReference: ExpressibleByArgument {
         case .typeAndName(let type, let name): try store.getExecutionByTypeAndName(type, name)
         case .latest(let type): try store.getExecutionsByType(type, options: Self.newest).items.first
         }
-        guard let found else { throw StoreError(.notFound, "no execution \(self)") }
+        guard let found else { throw try notFound(.execution, in: store) }
         return found
     }
 
@@ -75,7 +84,7 @@ struct NodeReference: ExpressibleByArgument {
         case .typeAndName(let type, let name): try store.getContextByTypeAndName(type, name)
         case .latest(let type): try store.getContextsByType(type, options: Self.newest).items.first
         }
-        guard let found else { throw StoreError(.notFound, "no context \(self)") }
+        guard let found else { throw try notFound(.context, in: store) }
         return found
     }
 }

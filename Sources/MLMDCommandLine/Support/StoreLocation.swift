@@ -8,14 +8,24 @@ struct StoreLocation: ParsableArguments {
                                             valueName: "path"))
     var store: String?
 
-    /// Opens the store named by `--store` or found upwards from the current folder.
-    func open() throws -> MetadataStore {
+    /// Opens the store named by `--store` or found upwards from the current folder. Prints on
+    /// stderr what opening it set aside and, unless `reportingUnreadableFiles` is false (commands
+    /// that list problems themselves), that files which cannot be read are left out of every read.
+    func open(reportingUnreadableFiles: Bool = true) throws -> MetadataStore {
         let path = try resolve()
         guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("store.json").path) else {
             throw CommandError("\(path) is not a store (it has no store.json); create one with `mlmd init \(path)`")
         }
         let store = try MetadataStore(path: path, options: StoreOptions(createIfMissing: false, progress: ProgressBar.forIndexing()))
         for warning in store.warnings { Console.printError("warning: \(warning)") }
+        if reportingUnreadableFiles {
+            let problems = try store.problems
+            if let first = problems.first {
+                let others = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
+                Console.printError("warning: \(problems.count) store file\(problems.count == 1 ? "" : "s") cannot be read and "
+                    + "\(problems.count == 1 ? "is" : "are") left out of every read; `mlmd fsck` lists them: \(first)\(others)")
+            }
+        }
         return store
     }
 

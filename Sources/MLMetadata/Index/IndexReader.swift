@@ -155,6 +155,16 @@ struct IndexReader {
             """).map { StoreError(.dataLoss, $0[3], path: Self.path($0), line: $0[2]) }
     }
 
+    /// The problem of the file that would hold node `id` of `kind` (a node file is named by its
+    /// id), if such a file is in the store but could not be read.
+    func problem(ofNode kind: NodeKind, id: Int64) throws -> StoreError? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT file.folder, file.name, problem.line, problem.message FROM file JOIN problem ON problem.file_id = file.id
+            WHERE file.name = ? AND (file.folder = ? OR file.folder LIKE ?) LIMIT 1
+            """), arguments: ["\(id).json", StoreLayout.folder(of: kind), StoreLayout.folder(of: kind) + "/%"])
+            .map { StoreError(.dataLoss, $0[3], path: Self.path($0), line: $0[2]) }
+    }
+
     // MARK: Edges
 
     func eventExists(artifactID: Int64, executionID: Int64, type: Event.Kind) throws -> Bool {

@@ -77,6 +77,13 @@ public final class MetadataStore: Sendable {
         return RefreshResult(indexedFiles: report.indexed, removedFiles: report.removed, verifiedFiles: report.verified, problems: report.problems)
     }
 
+    /// Why node `id` of `kind` is not readable, when the store has its file but cannot read it
+    /// (bad JSON, an invalid message, a symbolic link): reads by id leave such nodes out, and this
+    /// says which file is at fault. Nil when there is no such file.
+    public func unreadableFile(of kind: NodeKind, id: Int64) throws -> StoreError? {
+        try read { reader in try reader.problem(ofNode: kind, id: id) }
+    }
+
     /// What opening the store set aside or repaired, each naming its file: a journal that came
     /// with a clone or a copy (not replayed), symbolic links removed from the private folder, a
     /// damaged index cache that was rebuilt, an interrupted write a read-only store cannot finish.

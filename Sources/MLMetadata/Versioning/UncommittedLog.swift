@@ -25,11 +25,13 @@ struct UncommittedLog: Sendable {
         try FileSystem.append(path, Array((paths.joined(separator: "\n") + "\n").utf8))
     }
 
-    /// The logged paths, each once, sorted.
+    /// The logged paths, each once, sorted: only paths the store itself writes (a data path or
+    /// one of its root files), whatever else a hand-edited or committed log holds.
     func paths() throws(StoreError) -> [String] {
         guard FileSystem.exists(path) else { return [] }
         let text = String(decoding: try FileSystem.readFile(path, limit: Int.max), as: UTF8.self)
-        return Set(text.split(separator: "\n").map(String.init)).sorted()
+        let rootFiles: Set<String> = [StoreLayout.manifest, StoreLayout.gitignore, StoreLayout.gitattributes]
+        return Set(text.split(separator: "\n").map(String.init)).filter { StoreLayout.isDataPath($0) || rootFiles.contains($0) }.sorted()
     }
 
     func clear() throws(StoreError) {
