@@ -78,15 +78,25 @@ final class IndexDatabase: Sendable {
 
     /// Whether an error means the index file is damaged (bad pages, not a database at all).
     static func isDamage(_ error: any Error) -> Bool {
+        if let error = error as? StoreError { return error.underlying?.domain == "index" }
         guard let error = error as? DatabaseError else { return false }
         return error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
     }
 
     /// What opening a store says when it found its index damaged and rebuilt it.
     static func damageNotice(_ error: any Error, path: String) -> StoreError {
-        var notice = storeError(error as! DatabaseError, operation: "read the index cache")
+        var notice = (error as? DatabaseError).map { storeError($0, operation: "read the index cache") } ?? (error as? StoreError) ?? RecordCodec.damaged
         notice.message = "the index cache was damaged (\(notice.message)); it has been rebuilt from the store's files"
         return notice
+    }
+
+    /// Runs `body`, turning SQLite's failures into ``storeError(_:operation:)``.
+    static func describingFailures<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw storeError(error, operation: operation)
+        }
     }
 
     /// An SQLite failure as a store error that names the index file and keeps SQLite's code:

@@ -29,7 +29,12 @@ enum RecordCodec {
         static let bool: UInt8 = 6
     }
 
-    struct DecodeError: Error {}
+    /// A record that does not decode: the index cache is damaged (``IndexDatabase/isDamage(_:)``
+    /// makes the store rebuild it from the files).
+    static var damaged: StoreError {
+        StoreError(.dataLoss, "a record of the index cache is damaged; `mlmd reindex` rebuilds it from the files",
+                   path: StoreLayout.privateFolder + "/index.sqlite", underlying: StoreError.Underlying(domain: "index", code: 0, name: "bad record"))
+    }
 
     // MARK: Encoding
 
@@ -131,7 +136,7 @@ enum RecordCodec {
         if flags & Flag.updateTime != 0 { node.lastUpdateTimeSinceEpoch = try reader.int64() }
         node.properties = try reader.properties()
         node.customProperties = try reader.properties()
-        guard reader.isAtEnd else { throw DecodeError() }
+        guard reader.isAtEnd else { throw RecordCodec.damaged }
         return node
     }
 
@@ -142,13 +147,13 @@ enum RecordCodec {
         var isAtEnd: Bool { position == bytes.count }
 
         mutating func byte() throws -> UInt8 {
-            guard position < bytes.count else { throw DecodeError() }
+            guard position < bytes.count else { throw RecordCodec.damaged }
             defer { position += 1 }
             return bytes[position]
         }
 
         mutating func int64() throws -> Int64 {
-            guard position + 8 <= bytes.count else { throw DecodeError() }
+            guard bytes.count - position >= 8 else { throw RecordCodec.damaged }
             defer { position += 8 }
             return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: Int64.self))
         }
@@ -161,15 +166,15 @@ enum RecordCodec {
                 value |= UInt64(byte & 0x7F) << shift
                 if byte < 0x80 { break }
                 shift += 7
-                guard shift < 64 else { throw DecodeError() }
+                guard shift < 64 else { throw RecordCodec.damaged }
             }
-            guard value <= UInt64(Int.max) else { throw DecodeError() }
+            guard value <= UInt64(Int.max) else { throw RecordCodec.damaged }
             return Int(value)
         }
 
         mutating func slice() throws -> UnsafeRawBufferPointer {
             let count = try varint()
-            guard position + count <= bytes.count else { throw DecodeError() }
+            guard count <= bytes.count - position else { throw RecordCodec.damaged }
             defer { position += count }
             return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
         }
@@ -181,7 +186,8 @@ enum RecordCodec {
         mutating func properties() throws -> [String: Value] {
             let count = try varint()
             var out: [String: Value] = [:]
-            out.reserveCapacity(count)
+            // Each property takes at least two bytes: a damaged count cannot make this allocate more.
+            out.reserveCapacity(min(count, (bytes.count - position) / 2))
             for _ in 0..<count {
                 let name = try string()
                 switch try byte() {
@@ -189,13 +195,13 @@ enum RecordCodec {
                 case Tag.double: out[name] = .double(Double(bitPattern: UInt64(bitPattern: try int64())))
                 case Tag.string: out[name] = .string(try string())
                 case Tag.struct:
-                    guard case .object(let object) = try JSONParser.parse(Array(try slice())) else { throw DecodeError() }
+                    guard case .object(let object) = try JSONParser.parse(Array(try slice())) else { throw RecordCodec.damaged }
                     out[name] = .struct(StructValue.fields(object))
                 case Tag.proto:
                     let url = try string()
                     out[name] = .proto(ProtoAny(typeURL: url, value: Data(try slice())))
                 case Tag.bool: out[name] = .bool(try byte() != 0)
-                default: throw DecodeError()
+                default: throw RecordCodec.damaged
                 }
             }
             return out

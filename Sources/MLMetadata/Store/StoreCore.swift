@@ -53,13 +53,14 @@ final class StoreCore: Sendable {
         warnings += try PrivateFolder.prepare(location.path, label: location.label)
         if location.readOnly != nil, let pending = PrivateFolder.pendingJournalInStore(root: self.root) { warnings.append(pending) }
 
-        self.lock = try WriterLock(path: privateFolder + "/lock")
-        let files = try JournaledFiles(root: self.root, privateFolder: privateFolder)
+        let lock = try WriterLock(path: location.path + "/lock")
+        self.lock = lock
+        let files = try JournaledFiles(root: self.root, privateFolder: location.path)
         self.files = files
 
         let storeRoot = self.root
-        let indexPath = privateFolder + "/index.sqlite"
-        let holder: IndexHolder = try lock.withLock {
+        let indexPath = location.path + "/index.sqlite"
+        let holder: IndexHolder = try IndexDatabase.describingFailures("open the index cache") { try lock.withLock {
             // An interrupted write is finished first; then whatever else changed is found.
             // On a new (empty) index the refresh is the full rebuild. A damaged index is
             // deleted and built again from the files: it is only a cache.
@@ -85,7 +86,7 @@ final class StoreCore: Sendable {
                 IndexDatabase.delete(path: indexPath)
                 return IndexHolder(try openAndRefresh())
             }
-        }
+        } }
         self.indexHolder = holder
         self.warnings = warnings
     }
@@ -143,7 +144,7 @@ final class StoreCore: Sendable {
 
     /// Finds files changed outside the library since the index last saw them and reindexes them.
     func refresh(check: FreshnessCheck) throws -> Refresh.Report {
-        try withDamageRecovery {
+        try IndexDatabase.describingFailures("refresh the index cache") { try withDamageRecovery {
             try lock.withLock {
                 try index.pool.writeWithoutTransaction { db in
                     var report = Refresh.Report()
@@ -155,13 +156,13 @@ final class StoreCore: Sendable {
                     return report
                 }
             }
-        }
+        } }
     }
 
     /// Deletes the index cache and builds a new one from the files alone (whatever state the
     /// old one was in).
     func rebuild() throws -> Refresh.Report {
-        try lock.withLock {
+        try IndexDatabase.describingFailures("rebuild the index cache") { try lock.withLock {
             let index = try indexHolder.replace(path: privateFolder + "/index.sqlite", storeInode: files.storeInode)
             return try index.pool.writeWithoutTransaction { db in
                 var report = Refresh.Report()
@@ -175,7 +176,7 @@ final class StoreCore: Sendable {
                 }
                 return report
             }
-        }
+        } }
     }
 
     /// Runs `body`; if it fails because the index cache is damaged (SQLite finds bad pages),
@@ -228,7 +229,7 @@ final class StoreCore: Sendable {
     /// on the fresh index.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         if let readOnly { throw readOnly }
-        return try withDamageRecovery {
+        return try IndexDatabase.describingFailures("write the index cache") { try withDamageRecovery {
             try lock.withLock {
                 try index.pool.writeWithoutTransaction { db in
                     // A writer in another process may have died mid-write.
@@ -259,7 +260,7 @@ final class StoreCore: Sendable {
                     }
                 }
             }
-        }
+        } }
     }
 
     private func attempt<T>(_ body: (WriteTransaction) throws -> T, db: Database) throws -> T {
@@ -307,9 +308,10 @@ final class StoreCore: Sendable {
         return result!
     }
 
-    /// SQLite's own failures in words that name the index file (a full disk, a damaged page).
+    /// SQLite's own failures in words that name the index file (a full disk); damage is left as
+    /// it is, for ``withDamageRecovery(_:)``.
     static func described(_ error: any Error) -> any Error {
-        guard let database = error as? DatabaseError else { return error }
+        guard let database = error as? DatabaseError, !IndexDatabase.isDamage(database) else { return error }
         return IndexDatabase.storeError(database, operation: "write the index cache")
     }
 
