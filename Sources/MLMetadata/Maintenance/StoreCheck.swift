@@ -98,9 +98,7 @@ struct StoreCheck {
                 if record.id != derived {
                     problems.append(StoreProblem(kind: .misplaced, path: path, message: "type id \(record.id) is not the id derived from its kind, name and version (\(derived))"))
                 }
-                for problem in EntityRules.problems(ofType: record) {
-                    problems.append(StoreProblem(kind: .invalid, path: path, field: problem.field, message: problem.message))
-                }
+                problems += invalid(EntityRules.problems(ofType: record), path: path)
                 // A second file for the same (kind, name, version) is reported as a duplicate type below.
                 if let other = seen.types[record.id], !Self.sameType(record, other.record) {
                     problems.append(StoreProblem(kind: .duplicate, path: path, message: "type id \(record.id) is also used by \(other.path)"))
@@ -198,9 +196,7 @@ struct StoreCheck {
                                                  message: "\(kind.messageName) \(id) has type_id \(node.typeID), which no \(kind.typeKind.messageName) has"))
                     continue
                 }
-                for problem in node.rules(type) {
-                    problems.append(StoreProblem(kind: .invalid, path: node.path, field: problem.field, message: problem.message))
-                }
+                problems += invalid(node.rules(type), path: node.path)
                 let expected = StoreLayout.nodePath(kind: kind, typeStem: type.stem, id: id, createTime: node.createTime)
                 if node.path != expected {
                     problems.append(StoreProblem(kind: .misplaced, path: node.path,
@@ -281,6 +277,32 @@ struct StoreCheck {
             problems.append(StoreProblem(kind: .invalid, path: first.2, line: first.3, field: "parent_id",
                                          message: "parent_context cycle between \(contexts): \(links); MLMD refuses links that close a cycle"))
         }
+    }
+
+    /// Rule problems of an entity file, each with the line of its field in the file.
+    private func invalid(_ found: [EntityRules.Problem], path: String) -> [StoreProblem] {
+        guard !found.isEmpty else { return [] }
+        // Only files with problems are parsed again, for the lines of their fields.
+        let object: JSONObject? = (try? FileSystem.readFile(root + "/" + path)).flatMap { bytes in
+            if case .object(let object)? = try? JSONParser.parse(bytes) { return object }
+            return nil
+        }
+        return found.map { problem in
+            StoreProblem(kind: .invalid, path: path, line: object.flatMap { Self.line(of: problem.field, in: $0) },
+                         field: problem.field, message: problem.message)
+        }
+    }
+
+    /// The line of the member a field path names: a top-level field, or the entry of a
+    /// `properties`/`custom_properties` map (whose keys may contain dots) for deeper paths.
+    static func line(of field: String, in object: JSONObject) -> Int? {
+        let top = field.prefix { $0 != "." }
+        guard let member = object.members.first(where: { $0.key == top }) else { return nil }
+        guard field.count > top.count, case .object(let map) = member.value else { return member.line == 0 ? nil : member.line }
+        let rest = field.dropFirst(top.count + 1)
+        let entry = map.members.filter { rest == $0.key || rest.hasPrefix($0.key + ".") }.max { $0.key.count < $1.key.count }
+        let line = entry?.line ?? member.line
+        return line == 0 ? nil : line
     }
 
     /// The same (kind, name, version), byte for byte.

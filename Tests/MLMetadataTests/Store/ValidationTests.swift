@@ -217,6 +217,10 @@ import Testing
                 "\(kinds)")
         let unknown = try problems(fixture, .invalid, at: path, field: "properties.shoe_size")
         #expect(unknown.count == 1 && unknown[0].message.contains("Found unknown property"), "\(unknown)")
+        // Each names the line of its property in the file.
+        let lines = fixture.directory.read(path).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(kinds.first?.line.map { lines[$0 - 1].contains("\"span\": {") } == true, "\(kinds)")
+        #expect(unknown.first?.line.map { lines[$0 - 1].contains("\"shoe_size\": {") } == true, "\(unknown)")
         #expect(try fixture.store.checkFiles().count == 2)
     }
 
@@ -249,6 +253,7 @@ import Testing
         let found = try problems(fixture, .invalid, at: path, field: "type")
         #expect(found.count == 1 && found[0].message.contains("names its type 'Dataset', but its type_id \(types.model) is the ArtifactType 'Model'"),
                 "\(found)")
+        #expect(found.first?.line.map { fixture.directory.read(path).split(separator: "\n")[$0 - 1].contains("\"type\": \"Dataset\"") } == true)
         #expect(try fixture.store.checkFiles().count == 1)
     }
 
@@ -356,5 +361,30 @@ import Testing
         let store = try fixture.reopen()
         #expect(try store.problems.map(\.path) == [path])
         #expect(try store.getArtifactsByID([id]).isEmpty)
+    }
+
+    @Test func fieldLinesFollowPropertyNamesWithDots() throws {
+        let object = try #require({ if case .object(let o) = try JSONParser.parse("{\n\"custom_properties\": {\n\"a\": 1,\n\"a.b\": {\n\"x\": 2}},\n\"name\": \"n\"}") { o } else { nil } }())
+        #expect(StoreCheck.line(of: "custom_properties.a.b.struct_value.x", in: object) == 4)
+        #expect(StoreCheck.line(of: "custom_properties.a", in: object) == 3)
+        #expect(StoreCheck.line(of: "name", in: object) == 6)
+        #expect(StoreCheck.line(of: "properties.q", in: object) == nil)
+    }
+
+    @Test func mlmdFsckPrintsTheKindAndFieldOfInvalidFiles() throws {
+        let fixture = try StoreFixture()
+        let types = try TypeIDs(fixture.store)
+        let id = try fixture.store.putArtifacts([Artifact(typeID: types.dataset, name: "d", properties: ["span": 1])])[0]
+        var artifact = try #require(try fixture.store.getArtifactsByID([id]).first)
+        artifact.properties["span"] = 1.5
+        let path = try overwrite(artifact, in: fixture)
+        let result = MLMD.run(["fsck", "--store", fixture.directory.path, "--format", "json"])
+        #expect(result.status == 1)
+        let problems = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?["kind"] as? String == "invalid")
+        #expect(problems.first?["path"] as? String == path)
+        #expect(problems.first?["field"] as? String == "properties.span")
+        #expect(problems.first?["line"] as? Int != nil)
     }
 }
