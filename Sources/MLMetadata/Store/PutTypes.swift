@@ -54,12 +54,16 @@ extension MetadataStore {
 extension WriteTransaction {
     func putType<T: MetadataType>(_ type: T, canAddFields: Bool, canOmitFields: Bool) throws -> Int64 {
         let kind = T.kind
-        if let problem = EntityRules.problems(ofType: TypeRecord(type, id: 0)).first {
+        let version = type.version?.isEmpty == true ? nil : type.version
+        let stored = type.name.isEmpty ? nil : try reader.type(kind: kind, name: type.name, version: version)
+        // A type already stored under this exact name and version (written before the path rules
+        // were this strict) may be put again; `mlmd fsck` reports its name. New types obey them.
+        let problems = EntityRules.problems(ofType: TypeRecord(type, id: 0))
+            .filter { stored == nil || ($0.field != "name" && $0.field != "version") }
+        if let problem = problems.first {
             throw StoreError.invalidArgument(problem.message, field: problem.field)
         }
-        let version = type.version?.isEmpty == true ? nil : type.version
-
-        guard let stored = try reader.type(kind: kind, name: type.name, version: version) else {
+        guard let stored else {
             return try createType(type, version: version)
         }
         var updated = stored

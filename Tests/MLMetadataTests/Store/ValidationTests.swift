@@ -387,4 +387,21 @@ import Testing
         #expect(problems.first?["field"] as? String == "properties.span")
         #expect(problems.first?["line"] as? Int != nil)
     }
+
+    @Test func aTypeStoredBeforeTheRulesCanBePutAgainAndIsReported() throws {
+        let fixture = try StoreFixture()
+        _ = try TypeIDs(fixture.store)
+        var record = try #require(try fixture.store.read { try $0.type(kind: .artifact, name: "Model", version: nil) })
+        record.name = "a:b"
+        record.id = Identifiers.typeID(kind: .artifact, name: record.name, version: nil)
+        let path = "types/artifact/a:b.json"
+        try write(JSONWriter.fileBytes(record.json), at: path, in: fixture)
+        try FileManager.default.removeItem(atPath: fixture.directory.file(".mlmd"))
+        let store = try fixture.reopen()
+        #expect(try store.putArtifactType(ArtifactType(name: "a:b", properties: ["accuracy": .double])) == record.id)
+        #expect(try store.checkFiles().map { "\($0.kind) \($0.path) \($0.field ?? "")" } == ["invalid \(path) name"])
+        // A new type with such a name, or a new version of it, is still refused.
+        expectRefusal(.invalidArgument, field: "name", "contains ':'") { try store.putArtifactType(ArtifactType(name: "a:b", version: "2")) }
+        expectRefusal(.invalidArgument, field: "name", "contains ':'") { try store.putArtifactType(ArtifactType(name: "c:d")) }
+    }
 }
