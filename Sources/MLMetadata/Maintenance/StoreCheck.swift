@@ -87,7 +87,7 @@ struct StoreCheck {
         for (path, content) in zip(files, parsed) {
             switch content {
             case .problem(let error):
-                problems.append(StoreProblem(kind: .unreadable, path: path, line: error.line, message: error.message))
+                problems.append(StoreProblem(kind: .unreadable, path: path, line: error.line, field: error.field, message: error.message))
             case .type(let record):
                 check(canonical: JSONWriter.fileBytes(record.json), path: path, into: &problems)
                 let expected = StoreLayout.typePath(kind: record.kind, name: record.name, version: record.version)

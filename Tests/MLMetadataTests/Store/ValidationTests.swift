@@ -356,6 +356,7 @@ import Testing
         let found = try problems(fixture, .unreadable, at: path)
         #expect(found.count == 1 && found[0].line != nil && found[0].message.contains("custom_properties.cfg.struct_value.x"), "\(found)")
         #expect(found.first?.message.contains("'1e309' is out of range") == true)
+        #expect(found.first?.field == "custom_properties.cfg.struct_value.x")
         // The index refuses the file too: the artifact is not read back with another value.
         try FileManager.default.removeItem(atPath: fixture.directory.file(".mlmd"))
         let store = try fixture.reopen()
@@ -403,5 +404,15 @@ import Testing
         // A new type with such a name, or a new version of it, is still refused.
         expectRefusal(.invalidArgument, field: "name", "contains ':'") { try store.putArtifactType(ArtifactType(name: "a:b", version: "2")) }
         expectRefusal(.invalidArgument, field: "name", "contains ':'") { try store.putArtifactType(ArtifactType(name: "c:d")) }
+    }
+
+    @Test func jsonInputWithANonFiniteStructNumberIsRefusedWithItsField() throws {
+        let fixture = try StoreFixture()
+        _ = try TypeIDs(fixture.store)
+        let result = MLMD.run(["put", "artifact", "--store", fixture.directory.path],
+                              input: #"{"type": "Model", "custom_properties": {"cfg": {"struct_value": {"x": -1e400}}}}"#)
+        #expect(result.status != 0, "\(result)")  // as for a double_value of 1e400
+        #expect((result.errors + result.output).contains("custom_properties.cfg.struct_value.x"), "\(result)")
+        #expect(try fixture.store.getArtifacts().isEmpty)
     }
 }
