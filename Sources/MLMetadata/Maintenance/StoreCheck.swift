@@ -167,9 +167,11 @@ struct StoreCheck {
         var typeExternalIDs: [String: String] = [:]
         for (record, path) in seen.typeFiles {
             // Twins share the portable key of their stem or of their name.
-            let keys = [NameRules.portableKey(record.stem), NameRules.portableKey(record.name)].map { "\(record.kind.rawValue)/\($0)" }
+            let stemKey = "\(record.kind.rawValue)/\(NameRules.portableKey(record.stem))"
+            let nameKey = "\(record.kind.rawValue)/\(NameRules.portableKey(record.name))"
+            let keys = stemKey == nameKey ? [stemKey] : [stemKey, nameKey]
             var reported: Set<String> = []
-            for other in Set(keys).flatMap({ typesByKey[$0] ?? [] }) where reported.insert(other.path).inserted {
+            for other in keys.flatMap({ typesByKey[$0] ?? [] }) where reported.insert(other.path).inserted {
                 if Self.sameType(record, other.record) {
                     problems.append(StoreProblem(kind: .duplicate, path: path, field: "name",
                                                  message: "\(record.kind.messageName) '\(record.displayName)' is also defined by \(other.path)"))
@@ -177,7 +179,7 @@ struct StoreCheck {
                     problems.append(StoreProblem(kind: .duplicate, path: path, field: "name", message: "\(clash) (\(other.path))"))
                 }
             }
-            for key in Set(keys) { typesByKey[key, default: []].append((record, path)) }
+            for key in keys { typesByKey[key, default: []].append((record, path)) }
             if let externalID = record.externalID {
                 if let other = typeExternalIDs[externalID] {
                     problems.append(StoreProblem(kind: .duplicate, path: path, message: "type external_id '\(externalID)' is also used by \(other)"))
