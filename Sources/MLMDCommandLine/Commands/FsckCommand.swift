@@ -8,7 +8,10 @@ struct FsckCommand: ParsableCommand {
         discussion: """
             Reads the files themselves (not the index cache) and reports each problem with its file \
             and line: unreadable JSON or messages, non-canonical bytes, misplaced files, references \
-            to missing types or nodes, duplicate ids, names and external ids; then checks the index \
+            to missing types or nodes, duplicate ids, names and external ids (type names also as case \
+            or Unicode-normalization twins), and what the writer refuses (invalid): undeclared \
+            properties or wrong value kinds, names that break the text or path rules, a `type` that \
+            is not the name of the `type_id`'s type, parent-context cycles; then checks the index \
             cache's pages (`mlmd reindex` rebuilds a damaged one). Exit code 0: clean; 1: problems found.
             Example: mlmd fsck --store metadata
             """
@@ -25,6 +28,7 @@ struct FsckCommand: ParsableCommand {
             try ObjectOutput.print(problems.map { problem -> [String: Any] in
                 var object: [String: Any] = ["kind": problem.kind.rawValue, "path": problem.path, "message": problem.message]
                 if let line = problem.line { object["line"] = line }
+                if let field = problem.field { object["field"] = field }
                 return object
             }, output.format)
         case .table, .markdown:

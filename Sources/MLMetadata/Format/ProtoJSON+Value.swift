@@ -39,7 +39,7 @@ extension ProtoJSON {
             guard case .object(let object) = v else {
                 throw ProtoJSONError(field: reader.path("struct_value"), message: "expected a JSON object, found \(v.kindName)", line: valueLine)
             }
-            values.append(.struct(StructValue.fields(object)))
+            values.append(.struct(try StructValue.decodeFields(object, field: reader.path("struct_value"))))
         }
         if let (v, valueLine) = try reader.take("proto_value") {
             values.append(.proto(try decodeAny(v, field: reader.path("proto_value"), line: valueLine)))
@@ -95,6 +95,9 @@ extension StructValue {
     var json: JSONValue {
         switch self {
         case .null: .null
+        // Never reached for stored values: the writer refuses non-finite struct numbers and the
+        // reader refuses them in files (EntityRules, `decodeFields`); `null` only renders an
+        // in-memory value that could never be stored.
         case .number(let v): .number(v.isFinite ? PythonFloat.format(v) : "null")
         case .string(let v): .string(v)
         case .bool(let v): .bool(v)
@@ -103,6 +106,40 @@ extension StructValue {
         }
     }
 
+    /// Decodes a `google.protobuf.Struct` from a file or from input, refusing numbers that do not
+    /// fit a double (`1e309`): they would become ±Infinity, which a Struct cannot hold and which
+    /// would be written back as something else. `field` is the struct's path, for the error.
+    static func decodeFields(_ object: JSONObject, field: String) throws(ProtoJSONError) -> [String: StructValue] {
+        var out: [String: StructValue] = [:]
+        for member in object.members {
+            out[member.key] = try StructValue(checking: member.value, field: field + "." + member.key, line: member.line)
+        }
+        return out
+    }
+
+    private init(checking json: JSONValue, field: String, line: Int) throws(ProtoJSONError) {
+        switch json {
+        case .number(let text):
+            guard let number = Double(text), number.isFinite else {
+                throw ProtoJSONError(field: field, message: "'\(text)' is out of range for a double; a struct_value can hold only "
+                    + "finite numbers (store it as a double_value, or as a string)", line: line)
+            }
+            self = .number(number)
+        case .array(let items):
+            var out: [StructValue] = []
+            out.reserveCapacity(items.count)
+            for (index, item) in items.enumerated() {
+                out.append(try StructValue(checking: item, field: "\(field)[\(index)]", line: line))
+            }
+            self = .list(out)
+        case .object(let object):
+            self = .object(try Self.decodeFields(object, field: field))
+        case .null, .bool, .string:
+            self = StructValue(json: json)
+        }
+    }
+
+    /// Decodes a struct the store wrote itself (the index's record bodies), without checks.
     static func fields(_ object: JSONObject) -> [String: StructValue] {
         var out: [String: StructValue] = [:]
         for member in object.members { out[member.key] = StructValue(json: member.value) }

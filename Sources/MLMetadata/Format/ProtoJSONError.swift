@@ -12,6 +12,6 @@ struct ProtoJSONError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Converts to a store error about a file (or an input when `path` is nil).
     func storeError(path: String?, code: StoreError.Code = .dataLoss) -> StoreError {
-        StoreError(code, description, path: path, line: line == 0 ? nil : line)
+        StoreError(code, description, path: path, line: line == 0 ? nil : line, field: field.isEmpty ? nil : field)
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 
 /// A problem `checkFiles()` (`mlmd fsck`) found, with the file it is in.
 public struct StoreProblem: Sendable, Hashable, CustomStringConvertible {
+    /// What kind of rule the file breaks.
     public enum Kind: String, Sendable, Hashable {
-        /// The file is not valid JSON or not a valid MLMD message.
+        /// The file is not valid JSON or not a valid MLMD message (including a `struct_value`
+        /// number that does not fit a double, such as `1e309`).
         case unreadable
         /// The file parses but its bytes are not the canonical form (FORMAT.md §4).
         case notCanonical
@@ -11,8 +13,15 @@ public struct StoreProblem: Sendable, Hashable, CustomStringConvertible {
         case misplaced
         /// A reference to a type or node that does not exist.
         case danglingReference
-        /// Two things that must be unique are not (ids, names, external ids, events).
+        /// Two things that must be unique are not (ids, names, external ids, events), including
+        /// type names that are case or Unicode-normalization twins (`Model` and `model`), which
+        /// collide as files on macOS and Windows.
         case duplicate
+        /// The file holds something the writer refuses: a property the type does not declare or
+        /// with another value kind, a name that breaks the text or path rules, a `type` that is
+        /// not the name of the `type_id`'s type, a parent-context cycle or a context that is its
+        /// own parent (FORMAT.md §1, §5, §6).
+        case invalid
         /// Something else in the store folder that does not belong there.
         case unexpectedFile
     }
@@ -20,7 +29,12 @@ public struct StoreProblem: Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
     /// Store-relative path of the file.
     public var path: String
+    /// The 1-based line in ``path``, when known (always for edge files).
     public var line: Int?
+    /// The field the problem is about, as a proto field path (`properties.span`, `type`, `name`),
+    /// when it is about one field.
+    public var field: String?
+    /// What is wrong, naming the values and, for duplicates and cycles, the other files involved.
     public var message: String
 
     public var description: String {
@@ -31,9 +45,12 @@ public struct StoreProblem: Sendable, Hashable, CustomStringConvertible {
 
 extension MetadataStore {
     /// Reads every file of the store from disk and checks it: that it parses, is canonical, sits
-    /// where the layout puts it, refers only to types and nodes that exist, and that ids, names
-    /// and external ids are unique. Independent of the index cache (it checks the files, which
-    /// is what a merge or a hand edit may have broken).
+    /// where the layout puts it, refers only to types and nodes that exist, that ids, names and
+    /// external ids are unique (type names also under case folding and Unicode normalization),
+    /// that it obeys the rules the writer enforces (``EntityRules``: declared properties of the
+    /// declared kinds, text and path rules, `type` matching `type_id`), and that parent contexts
+    /// form no cycle. Independent of the index cache (it checks the files, which is what a merge
+    /// or a hand edit may have broken).
     public func checkFiles() throws -> [StoreProblem] {
         try StoreCheck(root: core.root).run()
     }
@@ -43,9 +60,22 @@ extension MetadataStore {
 struct StoreCheck {
     let root: String
 
+    private struct SeenNode {
+        var typeID: Int64
+        var name: String?
+        var externalID: String?
+        var createTime: Int64
+        var path: String
+        /// The node's ``EntityRules`` problems, given its type.
+        var rules: (TypeRecord) -> [EntityRules.Problem]
+    }
+
     private struct Seen {
+        /// The first type file (in path order) with each id.
         var types: [Int64: (record: TypeRecord, path: String)] = [:]
-        var nodes: [NodeKind: [Int64: (typeID: Int64, name: String?, externalID: String?, createTime: Int64, path: String)]] = [:]
+        /// Every type file, in path order.
+        var typeFiles: [(record: TypeRecord, path: String)] = []
+        var nodes: [NodeKind: [Int64: SeenNode]] = [:]
         var edges: [(edge: EdgeFile.Edge, path: String, line: Int)] = []
     }
 
@@ -57,7 +87,7 @@ struct StoreCheck {
         for (path, content) in zip(files, parsed) {
             switch content {
             case .problem(let error):
-                problems.append(StoreProblem(kind: .unreadable, path: path, line: error.line, message: error.message))
+                problems.append(StoreProblem(kind: .unreadable, path: path, line: error.line, field: error.field, message: error.message))
             case .type(let record):
                 check(canonical: JSONWriter.fileBytes(record.json), path: path, into: &problems)
                 let expected = StoreLayout.typePath(kind: record.kind, name: record.name, version: record.version)
@@ -68,10 +98,13 @@ struct StoreCheck {
                 if record.id != derived {
                     problems.append(StoreProblem(kind: .misplaced, path: path, message: "type id \(record.id) is not the id derived from its kind, name and version (\(derived))"))
                 }
-                if let other = seen.types[record.id] {
+                problems += invalid(EntityRules.problems(ofType: record), path: path)
+                // A second file for the same (kind, name, version) is reported as a duplicate type below.
+                if let other = seen.types[record.id], !Self.sameType(record, other.record) {
                     problems.append(StoreProblem(kind: .duplicate, path: path, message: "type id \(record.id) is also used by \(other.path)"))
                 }
-                seen.types[record.id] = (record, path)
+                if seen.types[record.id] == nil { seen.types[record.id] = (record, path) }
+                seen.typeFiles.append((record, path))
             case .artifact(let node): try visit(node, path: path, into: &problems, seen: &seen)
             case .execution(let node): try visit(node, path: path, into: &problems, seen: &seen)
             case .context(let node): try visit(node, path: path, into: &problems, seen: &seen)
@@ -123,19 +156,30 @@ struct StoreCheck {
         if let other = seen.nodes[N.kind]?[id] {
             problems.append(StoreProblem(kind: .duplicate, path: path, message: "\(N.kind.messageName) id \(id) is also used by \(other.path)"))
         }
-        seen.nodes[N.kind, default: [:]][id] = (typeID, node.name, node.externalID, node.createTimeSinceEpoch ?? 0, path)
+        seen.nodes[N.kind, default: [:]][id] = SeenNode(typeID: typeID, name: node.name, externalID: node.externalID,
+                                                        createTime: node.createTimeSinceEpoch ?? 0, path: path,
+                                                        rules: { EntityRules.problems(of: node, type: $0) })
     }
 
     private func checkReferencesAndUniqueness(_ seen: Seen, into problems: inout [StoreProblem]) {
-        // Types: (kind, name, version) and external ids.
-        var typeKeys: [String: String] = [:]
+        // Types: (kind, name, version), also under case folding and NFC, and external ids.
+        var typesByKey: [String: [(record: TypeRecord, path: String)]] = [:]
         var typeExternalIDs: [String: String] = [:]
-        for (_, (record, path)) in seen.types.sorted(by: { $0.value.path < $1.value.path }) {
-            let key = "\(record.kind.rawValue)/\(record.name)@\(record.version ?? "")"
-            if let other = typeKeys[key] {
-                problems.append(StoreProblem(kind: .duplicate, path: path, message: "\(record.kind.messageName) '\(record.displayName)' is also defined by \(other)"))
+        for (record, path) in seen.typeFiles {
+            // Twins share the portable key of their stem or of their name.
+            let stemKey = "\(record.kind.rawValue)/\(NameRules.portableKey(record.stem))"
+            let nameKey = "\(record.kind.rawValue)/\(NameRules.portableKey(record.name))"
+            let keys = stemKey == nameKey ? [stemKey] : [stemKey, nameKey]
+            var reported: Set<String> = []
+            for other in keys.flatMap({ typesByKey[$0] ?? [] }) where reported.insert(other.path).inserted {
+                if Self.sameType(record, other.record) {
+                    problems.append(StoreProblem(kind: .duplicate, path: path, field: "name",
+                                                 message: "\(record.kind.messageName) '\(record.displayName)' is also defined by \(other.path)"))
+                } else if let clash = EntityRules.clash(between: record, and: other.record) {
+                    problems.append(StoreProblem(kind: .duplicate, path: path, field: "name", message: "\(clash) (\(other.path))"))
+                }
             }
-            typeKeys[key] = path
+            for key in keys { typesByKey[key, default: []].append((record, path)) }
             if let externalID = record.externalID {
                 if let other = typeExternalIDs[externalID] {
                     problems.append(StoreProblem(kind: .duplicate, path: path, message: "type external_id '\(externalID)' is also used by \(other)"))
@@ -145,21 +189,23 @@ struct StoreCheck {
         }
         // Nodes: their type, placement, (type, name) and external ids within a kind.
         for kind in NodeKind.allCases {
-            var names: [String: String] = [:]
-            var externalIDs: [String: String] = [:]
+            // Byte-exact keys, as the writer's (String equality would merge NFC and NFD spellings).
+            var names: [[UInt8]: String] = [:]
+            var externalIDs: [[UInt8]: String] = [:]
             for (id, node) in (seen.nodes[kind] ?? [:]).sorted(by: { $0.value.path < $1.value.path }) {
                 guard let type = seen.types[node.typeID]?.record, type.kind == kind.typeKind else {
                     problems.append(StoreProblem(kind: .danglingReference, path: node.path,
                                                  message: "\(kind.messageName) \(id) has type_id \(node.typeID), which no \(kind.typeKind.messageName) has"))
                     continue
                 }
+                problems += invalid(node.rules(type), path: node.path)
                 let expected = StoreLayout.nodePath(kind: kind, typeStem: type.stem, id: id, createTime: node.createTime)
                 if node.path != expected {
                     problems.append(StoreProblem(kind: .misplaced, path: node.path,
                                                  message: "\(kind.messageName) \(id) of type '\(type.displayName)' created \(StoreLayout.day(node.createTime)) belongs at \(expected)"))
                 }
                 if let name = node.name {
-                    let key = "\(node.typeID)/\(name)"
+                    let key = Array("\(node.typeID)/\(name)".utf8)
                     if let other = names[key] {
                         problems.append(StoreProblem(kind: .duplicate, path: node.path,
                                                      message: "\(kind.messageName) name '\(name)' of type '\(type.displayName)' is also used by \(other)"))
@@ -167,11 +213,11 @@ struct StoreCheck {
                     names[key] = node.path
                 }
                 if let externalID = node.externalID {
-                    if let other = externalIDs[externalID] {
+                    if let other = externalIDs[Array(externalID.utf8)] {
                         problems.append(StoreProblem(kind: .duplicate, path: node.path,
                                                      message: "\(kind.messageName) external_id '\(externalID)' is also used by \(other)"))
                     }
-                    externalIDs[externalID] = node.path
+                    externalIDs[Array(externalID.utf8)] = node.path
                 }
             }
         }
@@ -205,5 +251,121 @@ struct StoreCheck {
                                              message: "refers to \(missing.joined(separator: " and ")), which the store does not have"))
             }
         }
+        checkParentContexts(seen, into: &problems)
+    }
+
+    /// Contexts that are their own parent, and parent-context cycles: each cycle (each set of
+    /// contexts that are all ancestors of each other) once, at its first edge, naming its
+    /// contexts and every edge in it.
+    private func checkParentContexts(_ seen: Seen, into problems: inout [StoreProblem]) {
+        var parents: [Int64: [(parent: Int64, path: String, line: Int)]] = [:]
+        for (edge, path, line) in seen.edges {
+            guard case .parentContext(let link) = edge else { continue }
+            if link.childID == link.parentID {
+                problems.append(StoreProblem(kind: .invalid, path: path, line: line, field: "parent_id",
+                                             message: "\(contextLabel(link.childID, seen)) is its own parent; MLMD refuses such a parent_context"))
+                continue
+            }
+            parents[link.childID, default: []].append((link.parentID, path, line))
+        }
+        for cycle in Self.stronglyConnectedComponents(parents.mapValues { $0.map(\.parent) }) where cycle.count > 1 {
+            let members = Set(cycle)
+            let edges = cycle.flatMap { child in
+                (parents[child] ?? []).filter { members.contains($0.parent) }.map { (child: child, $0.parent, $0.path, $0.line) }
+            }.sorted { ($0.2, $0.3) < ($1.2, $1.3) }
+            guard let first = edges.first else { continue }
+            let contexts = cycle.sorted().map { contextLabel($0, seen) }.joined(separator: ", ")
+            let links = edges.map { "\($0.2):\($0.3) (\($0.child) → \($0.1))" }.joined(separator: ", ")
+            problems.append(StoreProblem(kind: .invalid, path: first.2, line: first.3, field: "parent_id",
+                                         message: "parent_context cycle between \(contexts): \(links); MLMD refuses links that close a cycle"))
+        }
+    }
+
+    /// Rule problems of an entity file, each with the line of its field in the file.
+    private func invalid(_ found: [EntityRules.Problem], path: String) -> [StoreProblem] {
+        guard !found.isEmpty else { return [] }
+        // Only files with problems are parsed again, for the lines of their fields.
+        let object: JSONObject? = (try? FileSystem.readFile(root + "/" + path)).flatMap { bytes in
+            if case .object(let object)? = try? JSONParser.parse(bytes) { return object }
+            return nil
+        }
+        return found.map { problem in
+            StoreProblem(kind: .invalid, path: path, line: object.flatMap { Self.line(of: problem.field, in: $0) },
+                         field: problem.field, message: problem.message)
+        }
+    }
+
+    /// The line of the member a field path names: a top-level field, or the entry of a
+    /// `properties`/`custom_properties` map (whose keys may contain dots) for deeper paths.
+    static func line(of field: String, in object: JSONObject) -> Int? {
+        let top = field.prefix { $0 != "." }
+        guard let member = object.members.first(where: { $0.key == top }) else { return nil }
+        guard field.count > top.count, case .object(let map) = member.value else { return member.line == 0 ? nil : member.line }
+        let rest = field.dropFirst(top.count + 1)
+        let entry = map.members.filter { rest == $0.key || rest.hasPrefix($0.key + ".") }.max { $0.key.count < $1.key.count }
+        let line = entry?.line ?? member.line
+        return line == 0 ? nil : line
+    }
+
+    /// The same (kind, name, version), byte for byte.
+    private static func sameType(_ a: TypeRecord, _ b: TypeRecord) -> Bool {
+        a.kind == b.kind && EntityRules.sameScalars(a.name, b.name) && EntityRules.sameScalars(a.version ?? "", b.version ?? "")
+    }
+
+    private func contextLabel(_ id: Int64, _ seen: Seen) -> String {
+        guard let name = seen.nodes[.context]?[id]?.name else { return "context \(id)" }
+        return "context \(id) '\(NameRules.preview(name))'"
+    }
+
+    /// Tarjan's strongly connected components of a directed graph, iteratively (parent chains
+    /// may be long); deterministic for a given graph.
+    static func stronglyConnectedComponents(_ graph: [Int64: [Int64]]) -> [[Int64]] {
+        var index: [Int64: Int] = [:]
+        var lowLink: [Int64: Int] = [:]
+        var onStack: Set<Int64> = []
+        var stack: [Int64] = []
+        var components: [[Int64]] = []
+        var counter = 0
+        for root in graph.keys.sorted() where index[root] == nil {
+            // Each frame: a node and the position of the next successor to visit.
+            var frames: [(node: Int64, next: Int)] = [(root, 0)]
+            index[root] = counter
+            lowLink[root] = counter
+            counter += 1
+            stack.append(root)
+            onStack.insert(root)
+            while let frame = frames.last {
+                let successors = graph[frame.node] ?? []
+                if frame.next < successors.count {
+                    frames[frames.count - 1].next += 1
+                    let successor = successors[frame.next]
+                    if index[successor] == nil {
+                        index[successor] = counter
+                        lowLink[successor] = counter
+                        counter += 1
+                        stack.append(successor)
+                        onStack.insert(successor)
+                        frames.append((successor, 0))
+                    } else if onStack.contains(successor) {
+                        lowLink[frame.node] = min(lowLink[frame.node]!, index[successor]!)
+                    }
+                    continue
+                }
+                frames.removeLast()
+                if let parent = frames.last {
+                    lowLink[parent.node] = min(lowLink[parent.node]!, lowLink[frame.node]!)
+                }
+                if lowLink[frame.node] == index[frame.node] {
+                    var component: [Int64] = []
+                    while let member = stack.popLast() {
+                        onStack.remove(member)
+                        component.append(member)
+                        if member == frame.node { break }
+                    }
+                    components.append(component)
+                }
+            }
+        }
+        return components
     }
 }

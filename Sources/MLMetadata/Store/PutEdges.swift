@@ -79,7 +79,10 @@ extension WriteTransaction {
             throw StoreError.alreadyExists("\(label): Given event already exists: artifact_id: \(artifactID) execution_id: \(executionID) type: \(type.rawValue)")
         }
         if let path = event.path {
-            for case .key(let key) in path { try NameRules.checkIdentifierText(key, what: "\(label): event path key") }
+            for (index, step) in path.enumerated() {
+                guard case .key(let key) = step else { continue }
+                try NameRules.checkIdentifierText(key, what: "\(label): event path key", field: "path.steps[\(index)].key")
+            }
         }
         var event = event
         if event.millisecondsSinceEpoch == nil { event.millisecondsSinceEpoch = now }

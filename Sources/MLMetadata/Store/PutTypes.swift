@@ -54,17 +54,16 @@ extension MetadataStore {
 extension WriteTransaction {
     func putType<T: MetadataType>(_ type: T, canAddFields: Bool, canOmitFields: Bool) throws -> Int64 {
         let kind = T.kind
-        try NameRules.checkTypeName(type.name, version: type.version, kind: kind)
-        for (name, propertyType) in type.properties {
-            guard propertyType != .unknown else { throw StoreError.invalidArgument("Property \(name) is UNKNOWN.") }
-            try NameRules.checkIdentifierText(name, what: "\(kind.messageName) '\(type.name)' property name")
-        }
-        if let externalID = type.externalID {
-            try NameRules.checkIdentifierText(externalID, what: "\(kind.messageName) '\(type.name)' external_id")
-        }
         let version = type.version?.isEmpty == true ? nil : type.version
-
-        guard let stored = try reader.type(kind: kind, name: type.name, version: version) else {
+        let stored = type.name.isEmpty ? nil : try reader.type(kind: kind, name: type.name, version: version)
+        // A type already stored under this exact name and version (written before the path rules
+        // were this strict) may be put again; `mlmd fsck` reports its name. New types obey them.
+        let problems = EntityRules.problems(ofType: TypeRecord(type, id: 0))
+            .filter { stored == nil || ($0.field != "name" && $0.field != "version") }
+        if let problem = problems.first {
+            throw StoreError.invalidArgument(problem.message, field: problem.field)
+        }
+        guard let stored else {
             return try createType(type, version: version)
         }
         var updated = stored
@@ -108,9 +107,11 @@ extension WriteTransaction {
         var record = TypeRecord(type, id: Identifiers.typeID(kind: kind, name: type.name, version: version))
         record.version = version
         let what = "\(kind.messageName) '\(record.displayName)'"
-        if let clash = try reader.type(kind: kind, stemKey: record.stem.lowercased()) {
-            throw StoreError.alreadyExists("\(what) clashes with the existing \(kind.messageName) '\(clash.displayName)': "
-                + "their files (\(record.stem).json, \(clash.stem).json) would collide on case-insensitive file systems")
+        // Case and normalization twins collide as files on macOS and Windows (FORMAT.md §1).
+        for existing in try reader.types(kind: kind) {
+            if let clash = EntityRules.clash(between: record, and: existing) {
+                throw StoreError(.alreadyExists, clash, field: "name")
+            }
         }
         if let externalID = record.externalID { try checkTypeExternalIDFree(externalID, for: what) }
         if try reader.type(id: record.id) != nil {

@@ -136,26 +136,11 @@ extension WriteTransaction {
         return updated
     }
 
-    /// MLMD's property validation plus the store's text rules.
+    /// MLMD's property validation plus the store's text rules: the first of
+    /// ``EntityRules/problems(of:type:)``, which `mlmd fsck` and the index check on read.
     private func validate<N: NodeCoding>(_ node: N, type: TypeRecord, label: String) throws {
-        let kind = N.kind.messageName
-        if N.kind == .context && (node.name ?? "").isEmpty {
-            throw StoreError.invalidArgument("\(label): Context name should not be empty")
+        if let problem = EntityRules.problems(of: node, type: type).first {
+            throw StoreError.invalidArgument("\(label): \(problem.message)", field: problem.field)
         }
-        if let name = node.name { try NameRules.checkIdentifierText(name, what: "\(label): \(kind) name") }
-        if let externalID = node.externalID { try NameRules.checkIdentifierText(externalID, what: "\(label): \(kind) external_id") }
-        if let uri = node.indexedURI { try NameRules.checkURI(uri, what: "\(label): Artifact uri") }
-        for (name, value) in node.properties.sorted(by: { $0.key < $1.key }) {
-            guard let declared = type.properties[name] else {
-                throw StoreError.invalidArgument("\(label): properties.\(name): Found unknown property: type '\(type.displayName)' "
-                    + "does not declare '\(name)' (undeclared values belong in custom_properties)")
-            }
-            guard declared == value.propertyType else {
-                throw StoreError.invalidArgument("\(label): properties.\(name): Found unmatched property type: type '\(type.displayName)' "
-                    + "declares \(declared.rawValue), the value is \(value.propertyType.rawValue)")
-            }
-        }
-        for name in node.properties.keys { try NameRules.checkIdentifierText(name, what: "\(label): property name") }
-        for name in node.customProperties.keys { try NameRules.checkIdentifierText(name, what: "\(label): custom property name") }
     }
 }
