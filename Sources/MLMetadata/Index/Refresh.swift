@@ -401,7 +401,9 @@ struct Refresh {
         report.verified = plan.suspects.count
         for path in plan.removed { try writer.removeFile(path: path) }
         report.removed = plan.removed.count
-        let changed = plan.changed.sorted { $0.path < $1.path }
+        // Types first: nodes are checked against their type as they are indexed.
+        let changed = plan.changed.sorted { ($0.path.hasPrefix("types/") ? 0 : 1, $0.path) < ($1.path.hasPrefix("types/") ? 0 : 1, $1.path) }
+        var validator = NodeValidator(reader: IndexReader(db: db))
         let allNew = report.foldersChecked == 0
         let batches = stride(from: 0, to: changed.count, by: Self.batchSize).map {
             Array(changed[$0..<min($0 + Self.batchSize, changed.count)])
@@ -411,7 +413,8 @@ struct Refresh {
         for (number, batch) in batches.enumerated() {
             let parsed = next!.wait()
             next = number + 1 < batches.count ? parseInBackground(batches[number + 1].map(\.path)) : nil
-            for (file, (content, hash)) in zip(batch, parsed) {
+            for (file, (parsed, hash)) in zip(batch, parsed) {
+                let content = try validator.check(parsed, path: file.path)
                 let problem = allNew
                     ? try writer.indexNew(path: file.path, content: content, signature: file.signature, hash: hash)
                     : try writer.reindex(path: file.path, content: content, signature: file.signature, hash: hash)
@@ -425,6 +428,44 @@ struct Refresh {
     }
 
     static let batchSize = 1024
+
+    /// Checks node files against the rules the writer enforces (``EntityRules``), with the type
+    /// their `type_id` names in the index: a node that breaks one is indexed as a problem of its
+    /// file (reads leave it out and say so) rather than as a node. A node whose type is missing
+    /// is indexed as it is (`mlmd fsck` reports the dangling reference). Nodes are not checked
+    /// again when only their type's file changes; `mlmd fsck` checks every node against the
+    /// types of its store.
+    struct NodeValidator {
+        let reader: IndexReader
+        private var types: [Int64: TypeRecord?] = [:]
+
+        init(reader: IndexReader) {
+            self.reader = reader
+        }
+
+        mutating func check(_ content: ParsedFile, path: String) throws -> ParsedFile {
+            switch content {
+            case .artifact(let node): try check(node, path: path) ?? content
+            case .execution(let node): try check(node, path: path) ?? content
+            case .context(let node): try check(node, path: path) ?? content
+            case .type, .edges, .problem: content
+            }
+        }
+
+        /// The problem the node's file is indexed as, or nil when the node is valid.
+        private mutating func check<N: NodeCoding>(_ node: N, path: String) throws -> ParsedFile? {
+            guard let typeID = node.typeID else { return nil }
+            let type: TypeRecord?
+            if let known = types[typeID] {
+                type = known
+            } else {
+                type = try reader.type(id: typeID)
+                types[typeID] = type
+            }
+            guard let type, let problem = EntityRules.problems(of: node, type: type).first else { return nil }
+            return .problem(StoreError(.dataLoss, "invalid \(N.kind.messageName): \(problem.message)", path: path, field: problem.field))
+        }
+    }
 
     /// Parses files on other threads; `wait()` returns the results.
     private func parseInBackground(_ paths: [String]) -> PendingParse {

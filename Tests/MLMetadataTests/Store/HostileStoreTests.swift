@@ -113,6 +113,35 @@ import Glibc
         #expect(Journal.decode(torn) == nil)
     }
 
+    // MARK: Invalid files
+
+    @Test func readsLeaveOutNodeFilesTheWriterWouldRefuseAndSaySo() throws {
+        let fixture = try StoreFixture()
+        let types = try TypeIDs(fixture.store)
+        let ids = try fixture.store.putArtifacts([Artifact(typeID: types.dataset, name: "d", properties: ["span": 1]),
+                                                  Artifact(typeID: types.model, name: "m"), Artifact(typeID: types.model, name: "ok")])
+        var wrongKind = try #require(try fixture.store.getArtifactsByID([ids[0]]).first)
+        wrongKind.properties["span"] = "one"
+        var wrongType = try #require(try fixture.store.getArtifactsByID([ids[1]]).first)
+        wrongType.type = "Dataset"
+        var paths: [String] = []
+        for node in [wrongKind, wrongType] {
+            let path = try #require(try fixture.store.read { try $0.filePath(ofNode: .artifact, id: node.id!) })
+            // Replaced, as git and most editors do.
+            try Data(JSONWriter.fileBytes(node.json)).write(to: URL(fileURLWithPath: fixture.directory.file(path)), options: .atomic)
+            paths.append(path)
+        }
+        for store in [try fixture.reopen(), try MetadataStore(path: fixture.directory.path, options: StoreOptions(readOnly: true))] {
+            #expect(try store.getArtifactsByID(ids).map(\.name) == ["ok"])
+            #expect(try store.getArtifactsByType("Dataset").isEmpty)
+            let kind = try #require(try store.unreadableFile(of: .artifact, id: ids[0]))
+            #expect(kind.path == paths[0] && kind.message.contains("invalid Artifact: properties.span: Found unmatched property type"), "\(kind)")
+            let type = try #require(try store.unreadableFile(of: .artifact, id: ids[1]))
+            #expect(type.message.contains("names its type 'Dataset'"), "\(type)")
+            #expect(Set(try store.problems.compactMap(\.path)) == Set(paths))
+        }
+    }
+
     // MARK: Symbolic links
 
     @Test func aDataFolderThatIsASymbolicLinkIsRefused() throws {
