@@ -4,7 +4,9 @@ extension MetadataStore {
     public func putEvents(_ events: [Event]) throws {
         try core.write { transaction in
             for (position, event) in events.enumerated() {
-                try transaction.addEvent(event, label: "events[\(position)]")
+                try atRequest(position) {
+                    try transaction.addEvent(event, label: "events[\(position)]")
+                }
             }
         }
     }
@@ -14,24 +16,28 @@ extension MetadataStore {
     public func putAttributionsAndAssociations(attributions: [Attribution], associations: [Association]) throws {
         try core.write { transaction in
             for (position, edge) in attributions.enumerated() {
-                let label = "attributions[\(position)]"
-                guard try transaction.reader.nodeExists(kind: .artifact, id: edge.artifactID) else {
-                    throw StoreError.invalidArgument("\(label): Artifact id not found. (\(edge.artifactID))")
+                try atRequest(position) {
+                    let label = "attributions[\(position)]"
+                    guard try transaction.reader.nodeExists(kind: .artifact, id: edge.artifactID) else {
+                        throw StoreError.invalidArgument("\(label): Artifact id not found. (\(edge.artifactID))")
+                    }
+                    guard try transaction.reader.nodeExists(kind: .context, id: edge.contextID) else {
+                        throw StoreError.invalidArgument("\(label): Context id not found. (\(edge.contextID))")
+                    }
+                    try transaction.addAttributionIfMissing(edge)
                 }
-                guard try transaction.reader.nodeExists(kind: .context, id: edge.contextID) else {
-                    throw StoreError.invalidArgument("\(label): Context id not found. (\(edge.contextID))")
-                }
-                try transaction.addAttributionIfMissing(edge)
             }
             for (position, edge) in associations.enumerated() {
-                let label = "associations[\(position)]"
-                guard try transaction.reader.nodeExists(kind: .execution, id: edge.executionID) else {
-                    throw StoreError.invalidArgument("\(label): Execution id not found. (\(edge.executionID))")
+                try atRequest(position) {
+                    let label = "associations[\(position)]"
+                    guard try transaction.reader.nodeExists(kind: .execution, id: edge.executionID) else {
+                        throw StoreError.invalidArgument("\(label): Execution id not found. (\(edge.executionID))")
+                    }
+                    guard try transaction.reader.nodeExists(kind: .context, id: edge.contextID) else {
+                        throw StoreError.invalidArgument("\(label): Context id not found. (\(edge.contextID))")
+                    }
+                    try transaction.addAssociationIfMissing(edge)
                 }
-                guard try transaction.reader.nodeExists(kind: .context, id: edge.contextID) else {
-                    throw StoreError.invalidArgument("\(label): Context id not found. (\(edge.contextID))")
-                }
-                try transaction.addAssociationIfMissing(edge)
             }
         }
     }
@@ -41,23 +47,25 @@ extension MetadataStore {
     public func putParentContexts(_ parentContexts: [ParentContext]) throws {
         try core.write { transaction in
             for (position, edge) in parentContexts.enumerated() {
-                let label = "parent_contexts[\(position)]"
-                guard edge.childID != edge.parentID,
-                    try transaction.reader.nodeExists(kind: .context, id: edge.childID),
-                    try transaction.reader.nodeExists(kind: .context, id: edge.parentID)
-                else {
-                    throw StoreError.invalidArgument("\(label): Given parent / child id in the parent_context cannot be found: "
-                        + "child_id: \(edge.childID) parent_id: \(edge.parentID)")
+                try atRequest(position) {
+                    let label = "parent_contexts[\(position)]"
+                    guard edge.childID != edge.parentID,
+                        try transaction.reader.nodeExists(kind: .context, id: edge.childID),
+                        try transaction.reader.nodeExists(kind: .context, id: edge.parentID)
+                    else {
+                        throw StoreError.invalidArgument("\(label): Given parent / child id in the parent_context cannot be found: "
+                            + "child_id: \(edge.childID) parent_id: \(edge.parentID)")
+                    }
+                    guard try !transaction.reader.parentContextExists(edge) else {
+                        throw StoreError.alreadyExists("\(label): Given parent_context already exists: child_id: \(edge.childID) parent_id: \(edge.parentID)")
+                    }
+                    // The new link closes a cycle when the child is already above the parent.
+                    guard try !transaction.reader.isAncestor(edge.childID, of: edge.parentID) else {
+                        throw StoreError.invalidArgument("\(label): There is a cycle detected of the given relationship: "
+                            + "context \(edge.childID) is already an ancestor of context \(edge.parentID)")
+                    }
+                    try transaction.add(.parentContext(edge))
                 }
-                guard try !transaction.reader.parentContextExists(edge) else {
-                    throw StoreError.alreadyExists("\(label): Given parent_context already exists: child_id: \(edge.childID) parent_id: \(edge.parentID)")
-                }
-                // The new link closes a cycle when the child is already above the parent.
-                guard try !transaction.reader.isAncestor(edge.childID, of: edge.parentID) else {
-                    throw StoreError.invalidArgument("\(label): There is a cycle detected of the given relationship: "
-                        + "context \(edge.childID) is already an ancestor of context \(edge.parentID)")
-                }
-                try transaction.add(.parentContext(edge))
             }
         }
     }

@@ -77,31 +77,39 @@ extension MetadataStore {
                              contexts: [Context] = [], options: PutExecutionOptions = PutExecutionOptions()) throws -> PutExecutionResult {
         try core.write { transaction in
             for (position, pair) in artifactsAndEvents.enumerated() {
-                if let artifactID = pair.artifact?.id, let eventArtifact = pair.event?.artifactID, artifactID != eventArtifact {
-                    throw StoreError.invalidArgument("artifacts_and_events[\(position)]: Given event.artifact_id is not aligned with "
-                        + "the artifact: artifact id \(artifactID), event.artifact_id \(eventArtifact)")
+                try atRequest(position) {
+                    if let artifactID = pair.artifact?.id, let eventArtifact = pair.event?.artifactID, artifactID != eventArtifact {
+                        throw StoreError.invalidArgument("artifacts_and_events[\(position)]: Given event.artifact_id is not aligned with "
+                            + "the artifact: artifact id \(artifactID), event.artifact_id \(eventArtifact)")
+                    }
                 }
             }
             var artifactIDs: [Int64] = []
             for (position, pair) in artifactsAndEvents.enumerated() {
-                let label = "artifacts_and_events[\(position)].artifact"
-                if let artifact = pair.artifact {
-                    artifactIDs.append(try transaction.upsertArtifact(artifact, label: label, options: options))
-                } else {
-                    artifactIDs.append(pair.event?.artifactID ?? -1)
+                try atRequest(position) {
+                    let label = "artifacts_and_events[\(position)].artifact"
+                    if let artifact = pair.artifact {
+                        artifactIDs.append(try transaction.upsertArtifact(artifact, label: label, options: options))
+                    } else {
+                        artifactIDs.append(pair.event?.artifactID ?? -1)
+                    }
                 }
             }
             let executionID = try transaction.upsert(execution, label: "execution",
                                                      options: UpsertOptions(forceUpdateTime: options.forceUpdateTime))
             for (position, pair) in artifactsAndEvents.enumerated() {
-                guard var event = pair.event else { continue }
-                event.executionID = executionID
-                if artifactIDs[position] >= 0 { event.artifactID = artifactIDs[position] }
-                try transaction.addEvent(event, label: "artifacts_and_events[\(position)].event")
+                try atRequest(position) {
+                    guard var event = pair.event else { return }
+                    event.executionID = executionID
+                    if artifactIDs[position] >= 0 { event.artifactID = artifactIDs[position] }
+                    try transaction.addEvent(event, label: "artifacts_and_events[\(position)].event")
+                }
             }
             var contextIDs: [Int64] = []
             for (position, context) in contexts.enumerated() {
-                contextIDs.append(try transaction.upsertContext(context, label: "contexts[\(position)]", options: options))
+                try atRequest(position) {
+                    contextIDs.append(try transaction.upsertContext(context, label: "contexts[\(position)]", options: options))
+                }
             }
             for contextID in contextIDs {
                 for artifactID in artifactIDs where artifactID >= 0 {
@@ -120,38 +128,42 @@ extension MetadataStore {
                                    eventEdges: [EventEdge], options: PutExecutionOptions = PutExecutionOptions()) throws -> LineageSubgraphIDs {
         try core.write { transaction in
             for (position, edge) in eventEdges.enumerated() {
-                let label = "event_edges[\(position)]"
-                guard executions.indices.contains(edge.executionIndex) else {
-                    throw StoreError(.outOfRange, "\(label): The event_edge has an execution_index \(edge.executionIndex) that is outside "
-                        + "the bounds of the request's executions list, [0, \(executions.count)).")
-                }
-                guard artifacts.indices.contains(edge.artifactIndex) else {
-                    throw StoreError(.outOfRange, "\(label): The event_edge has an artifact_index \(edge.artifactIndex) that is outside "
-                        + "the bounds of the request's artifacts list, [0, \(artifacts.count)).")
-                }
-                if let given = edge.event.artifactID, artifacts[edge.artifactIndex].id != given {
-                    throw StoreError.invalidArgument("\(label): event.artifact_id \(given) does not match the artifact at artifact_index "
-                        + "\(edge.artifactIndex) (id \(artifacts[edge.artifactIndex].id.map(String.init) ?? "none"))")
-                }
-                if let given = edge.event.executionID, executions[edge.executionIndex].id != given {
-                    throw StoreError.invalidArgument("\(label): event.execution_id \(given) does not match the execution at execution_index "
-                        + "\(edge.executionIndex) (id \(executions[edge.executionIndex].id.map(String.init) ?? "none"))")
+                try atRequest(position) {
+                    let label = "event_edges[\(position)]"
+                    guard executions.indices.contains(edge.executionIndex) else {
+                        throw StoreError(.outOfRange, "\(label): The event_edge has an execution_index \(edge.executionIndex) that is outside "
+                            + "the bounds of the request's executions list, [0, \(executions.count)).")
+                    }
+                    guard artifacts.indices.contains(edge.artifactIndex) else {
+                        throw StoreError(.outOfRange, "\(label): The event_edge has an artifact_index \(edge.artifactIndex) that is outside "
+                            + "the bounds of the request's artifacts list, [0, \(artifacts.count)).")
+                    }
+                    if let given = edge.event.artifactID, artifacts[edge.artifactIndex].id != given {
+                        throw StoreError.invalidArgument("\(label): event.artifact_id \(given) does not match the artifact at artifact_index "
+                            + "\(edge.artifactIndex) (id \(artifacts[edge.artifactIndex].id.map(String.init) ?? "none"))")
+                    }
+                    if let given = edge.event.executionID, executions[edge.executionIndex].id != given {
+                        throw StoreError.invalidArgument("\(label): event.execution_id \(given) does not match the execution at execution_index "
+                            + "\(edge.executionIndex) (id \(executions[edge.executionIndex].id.map(String.init) ?? "none"))")
+                    }
                 }
             }
             let contextIDs = try contexts.enumerated().map { position, context in
-                try transaction.upsertContext(context, label: "contexts[\(position)]", options: options)
+                try atRequest(position) { try transaction.upsertContext(context, label: "contexts[\(position)]", options: options) }
             }
             let artifactIDs = try artifacts.enumerated().map { position, artifact in
-                try transaction.upsertArtifact(artifact, label: "artifacts[\(position)]", options: options)
+                try atRequest(position) { try transaction.upsertArtifact(artifact, label: "artifacts[\(position)]", options: options) }
             }
             let executionIDs = try executions.enumerated().map { position, execution in
-                try transaction.upsert(execution, label: "executions[\(position)]")
+                try atRequest(position) { try transaction.upsert(execution, label: "executions[\(position)]") }
             }
             for (position, edge) in eventEdges.enumerated() {
-                var event = edge.event
-                event.artifactID = artifactIDs[edge.artifactIndex]
-                event.executionID = executionIDs[edge.executionIndex]
-                try transaction.addEvent(event, label: "event_edges[\(position)].event")
+                try atRequest(position) {
+                    var event = edge.event
+                    event.artifactID = artifactIDs[edge.artifactIndex]
+                    event.executionID = executionIDs[edge.executionIndex]
+                    try transaction.addEvent(event, label: "event_edges[\(position)].event")
+                }
             }
             for contextID in contextIDs {
                 for artifactID in artifactIDs {

@@ -35,7 +35,7 @@ extension MetadataStore {
         let options = UpsertOptions(fieldMask: fieldMask, abortIfLatestUpdatedTimeChanged: abort)
         return try core.write { transaction in
             try nodes.enumerated().map { position, node in
-                try transaction.upsert(node, label: "\(label)[\(position)]", options: options)
+                try atRequest(position) { try transaction.upsert(node, label: "\(label)[\(position)]", options: options) }
             }
         }
     }

@@ -182,3 +182,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Runs the part of a call about element `position` of its request: a ``StoreError`` it throws
+/// carries that index as ``StoreError/requestIndex`` (unless it names one already).
+func atRequest<T>(_ position: Int, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch var error as StoreError {
+        if error.requestIndex == nil { error.requestIndex = position }
+        throw error
+    }
+}

@@ -113,6 +113,36 @@ import Glibc
         #expect(Journal.decode(torn) == nil)
     }
 
+    // MARK: Errors
+
+    @Test func errorsCarryTheirRequestIndexFieldAndOrigin() throws {
+        let fixture = try StoreFixture()
+        let types = try TypeIDs(fixture.store)
+        do {
+            _ = try fixture.store.putArtifacts([Artifact(typeID: types.model), Artifact(typeID: types.model, properties: ["accuracy": "high"])])
+            Issue.record("a string in a DOUBLE property was accepted")
+        } catch let error as StoreError {
+            #expect(error.code == .invalidArgument && error.requestIndex == 1 && error.field == "properties.accuracy", "\(error)")
+        }
+        do {
+            _ = try fixture.store.putExecution(Execution(typeID: types.trainer), contexts: [Context(typeID: types.pipeline, name: "p"),
+                                                                                            Context(typeID: types.pipeline)])
+            Issue.record("a context without a name was accepted")
+        } catch let error as StoreError {
+            #expect(error.requestIndex == 1 && error.field == "name", "\(error)")
+        }
+        do {
+            _ = try fixture.store.getArtifacts(ListOptions(filterQuery: "uri = 'a' AND\n  name LIKE"))
+            Issue.record("a broken filter was accepted")
+        } catch let error as StoreError {
+            #expect(error.queryPosition == StoreError.QueryPosition(line: 2, column: 12), "\(error)")
+        }
+        let missing = StoreError.io("open", "/nowhere", errno: ENOENT)
+        #expect(missing.underlying == StoreError.Underlying(domain: "errno", code: ENOENT, name: "ENOENT"))
+        #expect(StoreError.io("write", "/x", errno: ENOSPC).code == .resourceExhausted)
+        #expect(StoreError.io("write", "/x", errno: EROFS).code == .permissionDenied)
+    }
+
     // MARK: Invalid files
 
     @Test func readsLeaveOutNodeFilesTheWriterWouldRefuseAndSaySo() throws {
