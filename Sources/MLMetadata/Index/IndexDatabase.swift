@@ -1,6 +1,5 @@
 import Foundation
 internal import GRDB
-internal import GRDBSQLite
 
 /// The SQLite database behind the index cache, opened in WAL mode so that readers in any
 /// process see the last committed write and never a half-applied one.
@@ -43,12 +42,6 @@ final class IndexDatabase: Sendable {
         // Writers in other processes hold the lock briefly; wait for them rather than fail.
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
-            // A damaged index is deleted and recreated while other connections (other processes)
-            // may still have the old one open; SQLite deletes the WAL *by name* when its last
-            // connection closes, which would take the new index's WAL. A persistent WAL is
-            // never deleted.
-            var persist: Int32 = 1
-            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             // The index is a cache: NORMAL keeps it consistent across crashes and power loss (WAL)
             // without an fsync per transaction; the files, not the index, are what must be durable.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
