@@ -14,13 +14,26 @@ struct FilterQueryError: Error, Sendable, Equatable {
     ///   foo = 1
     ///   ^
     /// ```
+    /// How many characters of the query line the error shows on each side of the column.
+    static let context = 60
+
     func storeError(query: String) -> StoreError {
         let lines = query.split(separator: "\n", omittingEmptySubsequences: false)
         var text = "Invalid `filter_query`: \(message) [at \(position.line):\(position.column)]"
         if position.line - 1 < lines.count {
-            let line = lines[position.line - 1]
-            let caretIndent = String(line.prefix(max(0, position.column - 1)).map { $0 == "\t" ? "\t" : " " })
-            text += "\n  " + line + "\n  " + caretIndent + "^"
+            // Columns count Unicode scalars. A long line shows only a window around the column.
+            let line = Array(lines[position.line - 1].unicodeScalars)
+            let column = min(max(0, position.column - 1), line.count)
+            let start = max(0, column - Self.context)
+            let end = min(line.count, column + Self.context)
+            var shown = String(String.UnicodeScalarView(line[start..<end]))
+            var caretIndent = String(String.UnicodeScalarView(line[start..<column].map { $0 == "\t" ? "\t" : " " }))
+            if start > 0 {
+                shown = "…" + shown
+                caretIndent = " " + caretIndent
+            }
+            if end < line.count { shown += "…" }
+            text += "\n  " + shown + "\n  " + caretIndent + "^"
         }
         return StoreError(.invalidArgument, text, queryPosition: StoreError.QueryPosition(line: position.line, column: position.column))
     }
