@@ -6,6 +6,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// `MLMD_FUZZ=1` declares the libFuzzer harness `mlmd-fuzz`, which only links with
+/// `-sanitize=fuzzer` (scripts/fuzz.sh); ordinary builds and the test build never see it.
+let fuzzing = Context.environment["MLMD_FUZZ"] == "1"
+
 let package = Package(
     name: "MLMetadata",
     platforms: [.macOS(.v14)],
@@ -87,6 +91,14 @@ let package = Package(
             dependencies: ["MLMetadata"],
             swiftSettings: swiftSettings
         ),
+    ] + (fuzzing ? [
+        // The libFuzzer harness over the filter query, JSON and journal parsers (scripts/fuzz.sh).
+        .executableTarget(
+            name: "mlmd-fuzz",
+            dependencies: ["MLMetadata"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        ),
+    ] : []) + [
         .testTarget(
             name: "MLMetadataTests",
             dependencies: ["MLMetadata", "MLMetadataGit", "MLMetadataSamples", "MLMDCommandLine", "mlmd", "mlmd-stress"],

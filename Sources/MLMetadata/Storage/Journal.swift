@@ -59,7 +59,9 @@ struct Journal: Equatable {
             return String(decoding: bytes[position..<end], as: UTF8.self)
         }
         func take(_ count: Int) -> [UInt8]? {
-            guard count >= 0, position + count <= bytes.count else { return nil }
+            // `count <= bytes.count - position`, not `position + count <= …`: a header length near
+            // Int.max must not overflow (position never exceeds bytes.count).
+            guard count >= 0, count <= bytes.count - position else { return nil }
             defer { position += count }
             return Array(bytes[position..<position + count])
         }
