@@ -92,11 +92,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     ] + (fuzzing ? [
+        // libFuzzer's driver function, declared for Swift.
+        .target(name: "CMLMDFuzzDriver"),
         // The libFuzzer harness over the filter query, JSON and journal parsers (scripts/fuzz.sh).
         .executableTarget(
             name: "mlmd-fuzz",
-            dependencies: ["MLMetadata"],
-            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+            dependencies: ["MLMetadata", "CMLMDFuzzDriver"],
+            swiftSettings: swiftSettings
         ),
     ] : []) + [
         .testTarget(
