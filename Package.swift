@@ -6,6 +6,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// `MLMD_FUZZ=1` declares the libFuzzer harness `mlmd-fuzz`, which only links with
+/// `-sanitize=fuzzer` (scripts/fuzz.sh); ordinary builds and the test build never see it.
+let fuzzing = Context.environment["MLMD_FUZZ"] == "1"
+
 let package = Package(
     name: "MLMetadata",
     platforms: [.macOS(.v14)],
@@ -87,6 +91,16 @@ let package = Package(
             dependencies: ["MLMetadata"],
             swiftSettings: swiftSettings
         ),
+    ] + (fuzzing ? [
+        // libFuzzer's driver function, declared for Swift.
+        .target(name: "CMLMDFuzzDriver"),
+        // The libFuzzer harness over the filter query, JSON and journal parsers (scripts/fuzz.sh).
+        .executableTarget(
+            name: "mlmd-fuzz",
+            dependencies: ["MLMetadata", "CMLMDFuzzDriver"],
+            swiftSettings: swiftSettings
+        ),
+    ] : []) + [
         .testTarget(
             name: "MLMetadataTests",
             dependencies: ["MLMetadata", "MLMetadataGit", "MLMetadataSamples", "MLMDCommandLine", "mlmd", "mlmd-stress"],

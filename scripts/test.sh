@@ -7,3 +7,8 @@ bash scripts/setup.sh --python
 export MLMD_REQUIRE_INTEROP=1
 swift build --build-tests
 swift test --skip-build "$@"
+# Then fuzz the filter query, JSON and journal parsers for MLMD_FUZZ_SECONDS each (default 60;
+# 0 skips): a separate debug build with -sanitize=fuzzer in .build-fuzz (see scripts/fuzz.sh).
+if [ "${MLMD_FUZZ_SECONDS:-60}" != 0 ]; then
+    MLMD_FUZZ_SECONDS="${MLMD_FUZZ_SECONDS:-60}" bash scripts/fuzz.sh
+fi

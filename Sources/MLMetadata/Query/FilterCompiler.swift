@@ -12,6 +12,11 @@ internal import GRDB
 ///   MLMD's rewriting does, while `NOT (state = X)` does not.
 /// * A top-level `type = '…'` conjunct becomes `n.type_id IN (…)`, so the planner can use the
 ///   (type, time) index.
+/// * An `AND`/`OR` chain becomes one flat `(a AND b AND …)` (in groups of
+///   ``FilterLimits/chainGroupSize`` when longer). The compiler recurses only per nesting level of
+///   the query, which the parser bounds; it estimates the SQLite parser stack and expression
+///   height the SQL needs and rejects, with the query position, what SQLite could not take
+///   (see ``FilterLimits``), so SQLite's own limits never surface as raw SQLite errors.
 struct FilterCompiler {
     /// A compiled filter: `EXISTS (SELECT 1 FROM <from> WHERE <condition>)`, or just the
     /// condition when there is nothing to join.
@@ -21,17 +26,8 @@ struct FilterCompiler {
         var arguments: [(any DatabaseValueConvertible)?]
         /// Conditions on `n` alone, hoisted out of the filter (all must hold; no arguments).
         var hoisted: [String] = []
-
         /// The whole restriction on `n` for a WHERE clause; its arguments are ``arguments``.
-        var sql: String {
-            var parts = hoisted
-            if from.isEmpty {
-                parts.append("(\(condition))")
-            } else {
-                parts.append("EXISTS (SELECT 1 FROM \(from.joined(separator: ", ")) WHERE \(condition))")
-            }
-            return parts.joined(separator: " AND ")
-        }
+        var sql: String
     }
 
     let kind: NodeKind
@@ -64,19 +60,108 @@ struct FilterCompiler {
                     conjuncts.append(conjunct)
                 }
             }
-            var condition = "1"
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            let start = FilterPosition(line: 1, column: 1)
+            var condition = Typed(sql: "1", type: .bool, position: start)
             if !conjuncts.isEmpty {
-                let remaining = conjuncts.dropFirst().reduce(conjuncts[0]) { .and($0, $1) }
-                let typed = try compiler.boolean(remaining)
-                condition = typed.sql
-                arguments = typed.arguments
+                condition = try compiler.boolean(conjuncts.count == 1 ? conjuncts[0] : .and(conjuncts))
             }
-            let joined = (compiler.joinConditions + [condition]).joined(separator: " AND ")
-            return Compiled(from: compiler.from, condition: joined, arguments: compiler.joinArguments + arguments, hoisted: hoisted)
+            // Each join condition is `(x = y AND …)`: one parenthesis, a short flat chain.
+            let joins = compiler.joinConditions.map { Typed(sql: "(\($0))", type: .bool, position: start, parserStack: 4, height: 4) }
+            let whole = try chain(joins + [condition], "AND", at: condition.position)
+            let hoistedTerms = hoisted.map { Typed(sql: $0, type: .bool, position: start, parserStack: 3, height: 2) }
+            var restriction = whole
+            if !compiler.from.isEmpty {
+                // `EXISTS (SELECT 1 FROM … WHERE …)` costs about 8 parser-stack entries and 2 levels.
+                restriction = Typed(sql: "EXISTS (SELECT 1 FROM \(compiler.from.joined(separator: ", ")) WHERE \(whole.sql))", type: .bool,
+                                    position: whole.position, parserStack: whole.parserStack + 8, height: whole.height + 2)
+            }
+            let sql = try chain(hoistedTerms + [restriction], "AND", at: condition.position)
+            try check(sql)
+            let arguments = compiler.joinArguments + condition.arguments
+            if arguments.count > FilterLimits.maximumBoundArguments {
+                throw FilterQueryError("Query too complex: more than \(FilterLimits.maximumBoundArguments) literal values", at: condition.position)
+            }
+            return Compiled(from: compiler.from, condition: whole.sql, arguments: arguments, hoisted: hoisted, sql: sql.sql)
         } catch let error as FilterQueryError {
             throw error.storeError(query: query)
+        } catch let error as DatabaseError {
+            throw storeError(error, query: query)
         }
+    }
+
+    /// Runs `body`, which executes SQL compiled from `query`, turning SQLite's failures into
+    /// store errors that quote the query, never the generated SQL: SQLite's limits and evaluation
+    /// errors (an integer overflow in `ABS`, a too-long `LIKE` pattern) are `.invalidArgument`,
+    /// anything else `.internal`; both carry SQLite's extended result code as ``StoreError/underlying``.
+    static func evaluating<T>(_ query: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw storeError(error, query: query)
+        }
+    }
+
+    static func storeError(_ error: DatabaseError, query: String) -> StoreError {
+        let message = error.message ?? "unknown error"
+        let queryError = [
+            "parser stack overflow", "Expression tree is too large", "too many SQL variables", "tables in a join",
+            "LIKE or GLOB pattern too complex", "integer overflow", "string or blob too big", "too many columns",
+        ].contains { message.contains($0) }
+        let quoted = query.count > 200 ? query.prefix(200) + "…" : Substring(query)
+        let underlying = StoreError.Underlying(domain: "sqlite", code: error.extendedResultCode.rawValue,
+                                               name: String(describing: error.extendedResultCode))
+        if queryError {
+            return StoreError(.invalidArgument, "Invalid `filter_query`: the index cannot evaluate it (SQLite: \(message))\n  \(quoted)",
+                              underlying: underlying)
+        }
+        return StoreError(.internal, "Evaluating `filter_query` failed in the index (SQLite: \(message))\n  \(quoted)",
+                          underlying: underlying)
+    }
+
+    /// Rejects SQL that SQLite's parser or expression-height limit would refuse.
+    private static func check(_ typed: Typed) throws(FilterQueryError) {
+        if typed.parserStack > FilterLimits.sqlParserStackBudget || typed.height > FilterLimits.sqlExpressionHeightBudget {
+            throw FilterQueryError("Query too complex for the SQL index: its nesting needs more than SQLite allows "
+                + "(nest fewer parentheses, NOTs and function calls)", at: typed.position)
+        }
+    }
+
+    /// `(a OP b OP …)` for `AND` or `OR`: flat, or flat groups of ``FilterLimits/chainGroupSize``
+    /// joined flat when longer, built in a loop (a chain of any length costs no recursion).
+    private static func chain(_ operands: [Typed], _ op: String, at position: FilterPosition) throws(FilterQueryError) -> Typed {
+        var level = operands
+        while level.count > 1 {
+            var next: [Typed] = []
+            next.reserveCapacity(level.count / FilterLimits.chainGroupSize + 1)
+            var start = 0
+            // One flat group when everything fits in it, otherwise groups of chainGroupSize.
+            let size = level.count <= FilterLimits.chainGroupSize ? level.count : FilterLimits.chainGroupSize
+            while start < level.count {
+                let group = level[start..<min(start + size, level.count)]
+                start += size
+                if group.count == 1 {
+                    next.append(group.first!)
+                    continue
+                }
+                // SQLite parses `(a OP b OP c)` with `(` and the pending `… OP` on its stack while it
+                // parses an operand, and builds a left-deep tree: one level per operand.
+                var parserStack = 0
+                var height = 0
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                for (offset, operand) in group.enumerated() {
+                    parserStack = max(parserStack, operand.parserStack + (offset == 0 ? 1 : 3))
+                    height = max(height, operand.height + group.count - max(offset, 1))
+                    arguments += operand.arguments
+                }
+                let sql = "(" + group.map { $0.sql }.joined(separator: " \(op) ") + ")"
+                let typed = Typed(sql: sql, type: .bool, arguments: arguments, position: group.first!.position,
+                                  parserStack: parserStack, height: height)
+                try check(typed)
+                next.append(typed)
+            }
+            level = next
+        }
+        return level.first ?? Typed(sql: "1", type: .bool, position: position)
     }
 
     // MARK: Types
@@ -129,20 +214,41 @@ struct FilterCompiler {
         var position: FilterPosition
         /// A constant (a literal or a resolved enum name) rather than a column.
         var isLiteral = false
+        /// A conservative estimate of the SQLite parser-stack entries parsing ``sql`` needs.
+        var parserStack = 1
+        /// A conservative estimate of the height of SQLite's expression tree for ``sql``.
+        var height = 1
     }
 
     // MARK: Expressions
 
     private mutating func boolean(_ expression: FilterExpression) throws(FilterQueryError) -> Typed {
+        let typed = try booleanSQL(expression)
+        try Self.check(typed)
+        return typed
+    }
+
+    private mutating func booleanSQL(_ expression: FilterExpression) throws(FilterQueryError) -> Typed {
         switch expression {
-        case .and(let left, let right), .or(let left, let right):
-            let l = try boolean(left)
-            let r = try boolean(right)
+        case .and(let operands), .or(let operands):
+            // One level of recursion per nesting level of the query (bounded by the parser), none per operand.
+            var typed: [Typed] = []
+            typed.reserveCapacity(operands.count)
+            for operand in operands { typed.append(try boolean(operand)) }
             let op = if case .and = expression { "AND" } else { "OR" }
-            return Typed(sql: "(\(l.sql) \(op) \(r.sql))", type: .bool, arguments: l.arguments + r.arguments, position: l.position)
-        case .not(let inner):
+            return try Self.chain(typed, op, at: typed.first?.position ?? FilterPosition(line: 1, column: 1))
+        case .not(var inner):
+            // `NOT NOT x` is `x`, in three-valued logic too: a run of NOTs compiles to at most one.
+            var negated = true
+            while case .not(let next) = inner {
+                inner = next
+                negated.toggle()
+            }
             let typed = try boolean(inner)
-            return Typed(sql: "(NOT \(typed.sql))", type: .bool, arguments: typed.arguments, position: typed.position)
+            guard negated else { return typed }
+            // Every boolean SQL fragment is parenthesized, so `NOT` needs no parentheses of its own.
+            return Typed(sql: "NOT \(typed.sql)", type: .bool, arguments: typed.arguments, position: typed.position,
+                         parserStack: typed.parserStack + 1, height: typed.height + 1)
         case .comparison(let left, let op, let right):
             return try comparison(left, op, right)
         case .membership(let left, let items, let negated):
@@ -155,11 +261,13 @@ struct FilterCompiler {
                     + "\(typeName(l)), \(typeName(p))", at: left.position)
             }
             return Typed(sql: "(\(l.sql) \(negated ? "NOT LIKE" : "LIKE") \(p.sql) ESCAPE '\\')", type: .bool,
-                         arguments: l.arguments + p.arguments, position: l.position)
+                         arguments: l.arguments + p.arguments, position: l.position,
+                         parserStack: max(l.parserStack + 1, p.parserStack + 4), height: max(l.height, p.height) + 2)
         case .isNull(let value, let negated):
             let typed = try operand(value)
             try requireResolved(typed)
-            return Typed(sql: "(\(typed.sql) IS \(negated ? "NOT " : "")NULL)", type: .bool, arguments: typed.arguments, position: typed.position)
+            return Typed(sql: "(\(typed.sql) IS \(negated ? "NOT " : "")NULL)", type: .bool, arguments: typed.arguments, position: typed.position,
+                         parserStack: typed.parserStack + 1, height: typed.height + 1)
         case .between(let value, let low, let high, let negated):
             let v = try operand(value)
             let lo = try operand(low)
@@ -169,14 +277,17 @@ struct FilterCompiler {
                                        at: value.position)
             }
             return Typed(sql: "(\(v.sql) \(negated ? "NOT " : "")BETWEEN \(lo.sql) AND \(hi.sql))", type: .bool,
-                         arguments: v.arguments + lo.arguments + hi.arguments, position: v.position)
+                         arguments: v.arguments + lo.arguments + hi.arguments, position: v.position,
+                         parserStack: max(v.parserStack + 1, lo.parserStack + 4, hi.parserStack + 6),
+                         height: max(v.height, lo.height, hi.height) + 2)
         case .predicate(let value):
             let typed = try operand(value)
             try requireResolved(typed)
             guard typed.type == .bool else {
                 throw FilterQueryError("filter_query is not a valid boolean expression: it is of type \(typeName(typed))", at: value.position)
             }
-            return Typed(sql: "(\(typed.sql) = 1)", type: .bool, arguments: typed.arguments, position: typed.position)
+            return Typed(sql: "(\(typed.sql) = 1)", type: .bool, arguments: typed.arguments, position: typed.position,
+                         parserStack: typed.parserStack + 1, height: typed.height + 1)
         }
     }
 
@@ -194,12 +305,14 @@ struct FilterCompiler {
             }
             if op == .notEqual {
                 // MLMD's rewriting: unset enum values count as "not equal".
-                let column = l.isLiteral ? r.sql : l.sql
-                return Typed(sql: "(\(l.sql) != \(r.sql) OR \(column) IS NULL)", type: .bool, arguments: l.arguments + r.arguments,
-                             position: l.position)
+                let column = l.isLiteral ? r : l
+                return Typed(sql: "(\(l.sql) != \(r.sql) OR \(column.sql) IS NULL)", type: .bool, arguments: l.arguments + r.arguments,
+                             position: l.position, parserStack: max(l.parserStack + 1, r.parserStack + 3, column.parserStack + 3),
+                             height: max(l.height, r.height, column.height) + 2)
             }
         }
-        return Typed(sql: "(\(l.sql) \(op.rawValue) \(r.sql))", type: .bool, arguments: l.arguments + r.arguments, position: l.position)
+        return Typed(sql: "(\(l.sql) \(op.rawValue) \(r.sql))", type: .bool, arguments: l.arguments + r.arguments, position: l.position,
+                     parserStack: max(l.parserStack + 1, r.parserStack + 3), height: max(l.height, r.height) + 1)
     }
 
     private mutating func membership(_ left: FilterOperand, _ items: [FilterOperand], negated: Bool) throws(FilterQueryError) -> Typed {
@@ -207,6 +320,8 @@ struct FilterCompiler {
         try requireResolved(l)
         var sqls: [String] = []
         var arguments = l.arguments
+        var parserStack = l.parserStack + 1
+        var height = l.height
         for item in items {
             var value = try operand(item)
             var column = l
@@ -217,12 +332,15 @@ struct FilterCompiler {
             }
             sqls.append(value.sql)
             arguments += value.arguments
+            parserStack = max(parserStack, value.parserStack + 5)
+            height = max(height, value.height)
         }
         let list = "(\(l.sql) \(negated ? "NOT IN" : "IN") (\(sqls.joined(separator: ", "))))"
         if negated, case .enumeration = l.type {
-            return Typed(sql: "(\(list) OR \(l.sql) IS NULL)", type: .bool, arguments: arguments + l.arguments, position: l.position)
+            return Typed(sql: "(\(list) OR \(l.sql) IS NULL)", type: .bool, arguments: arguments + l.arguments, position: l.position,
+                         parserStack: parserStack + 1, height: height + 2)
         }
-        return Typed(sql: list, type: .bool, arguments: arguments, position: l.position)
+        return Typed(sql: list, type: .bool, arguments: arguments, position: l.position, parserStack: parserStack, height: height + 1)
     }
 
     /// Turns a bare name opposite an enum field into that enum's number.
@@ -270,12 +388,16 @@ struct FilterCompiler {
             for argument in typed { try requireResolved(argument) }
             let types = typed.map { $0.type }
             switch (name, types) {
+            // `F(` puts the name, the parenthesis and the argument list on SQLite's parser stack.
             case ("LOWER", [.string]), ("UPPER", [.string]):
-                return Typed(sql: "\(name)(\(typed[0].sql))", type: .string, arguments: typed[0].arguments, position: position)
+                return Typed(sql: "\(name)(\(typed[0].sql))", type: .string, arguments: typed[0].arguments, position: position,
+                             parserStack: typed[0].parserStack + 3, height: typed[0].height + 1)
             case ("LENGTH", [.string]):
-                return Typed(sql: "LENGTH(\(typed[0].sql))", type: .int, arguments: typed[0].arguments, position: position)
+                return Typed(sql: "LENGTH(\(typed[0].sql))", type: .int, arguments: typed[0].arguments, position: position,
+                             parserStack: typed[0].parserStack + 3, height: typed[0].height + 1)
             case ("ABS", [.int]), ("ABS", [.double]):
-                return Typed(sql: "ABS(\(typed[0].sql))", type: types[0], arguments: typed[0].arguments, position: position)
+                return Typed(sql: "ABS(\(typed[0].sql))", type: types[0], arguments: typed[0].arguments, position: position,
+                             parserStack: typed[0].parserStack + 3, height: typed[0].height + 1)
             case ("LOWER", _), ("UPPER", _), ("LENGTH", _), ("ABS", _):
                 throw FilterQueryError("No matching signature for function \(name) for argument types: "
                     + typed.map(typeName).joined(separator: ", "), at: position)
@@ -294,7 +416,7 @@ struct FilterCompiler {
         let head = path[0]
         if path.count == 1 {
             if let (column, type) = attribute(head, of: kind, alias: "n") {
-                if head == "type" { return Typed(sql: "\(try typeAlias(for: "n")).name", type: type, position: position) }
+                if head == "type" { return Typed(sql: "\(try typeAlias(for: "n", at: position)).name", type: type, position: position) }
                 return Typed(sql: column, type: type, position: position)
             }
             // Maybe an enum value; the other operand decides.
@@ -310,14 +432,14 @@ struct FilterCompiler {
             case "bool_value": type = .bool
             default: throw unrecognized("; a property's value is one of int_value, double_value, string_value, bool_value")
             }
-            let alias = propertyAlias(name: path[1], custom: head == "custom_properties")
+            let alias = try propertyAlias(name: path[1], custom: head == "custom_properties", at: position)
             return Typed(sql: "\(alias).\(path[2])", type: type, position: position)
         }
-        guard path.count == 2, let neighbour = try neighbour(head) else { throw unrecognized() }
+        guard path.count == 2, let neighbour = try neighbour(head, at: position) else { throw unrecognized() }
         let resolved = neighbour.isEvent ? eventAttribute(path[1], alias: neighbour.alias) : attribute(path[1], of: neighbour.kind, alias: neighbour.alias)
         guard let (column, type) = resolved else { throw unrecognized() }
         if path[1] == "type" && !neighbour.isEvent {
-            return Typed(sql: "\(try typeAlias(for: neighbour.alias)).name", type: type, position: position)
+            return Typed(sql: "\(try typeAlias(for: neighbour.alias, at: position)).name", type: type, position: position)
         }
         return Typed(sql: column, type: type, position: position)
     }
@@ -357,9 +479,18 @@ struct FilterCompiler {
         return "\(prefix)\(nextAlias)"
     }
 
-    private mutating func propertyAlias(name: String, custom: Bool) -> String {
+    /// Fails when joining `count` more tables would pass SQLite's limit on tables per `SELECT`.
+    private func reserveTables(_ count: Int, at position: FilterPosition) throws(FilterQueryError) {
+        if from.count + count > FilterLimits.maximumJoinedTables {
+            throw FilterQueryError("Query too complex: it joins more than \(FilterLimits.maximumJoinedTables) tables "
+                + "(distinct properties, neighbour aliases and type fields)", at: position)
+        }
+    }
+
+    private mutating func propertyAlias(name: String, custom: Bool, at position: FilterPosition) throws(FilterQueryError) -> String {
         let key = "\(custom ? 1 : 0):\(name)"
         if let alias = aliases[key] { return alias }
+        try reserveTables(1, at: position)
         let table = IndexSchema.table(kind)
         let alias = newAlias("p")
         from.append("\(table.propertyTable) AS \(alias)")
@@ -369,9 +500,10 @@ struct FilterCompiler {
         return alias
     }
 
-    private mutating func typeAlias(for nodeAlias: String) throws(FilterQueryError) -> String {
+    private mutating func typeAlias(for nodeAlias: String, at position: FilterPosition) throws(FilterQueryError) -> String {
         let key = "type:\(nodeAlias)"
         if let alias = aliases[key] { return alias }
+        try reserveTables(1, at: position)
         let alias = newAlias("t")
         from.append("type AS \(alias)")
         joinConditions.append("\(alias).id = \(nodeAlias).type_id")
@@ -387,7 +519,7 @@ struct FilterCompiler {
     }
 
     /// The neighbour an `<relation>_<alias>` prefix names, joined once per alias.
-    private mutating func neighbour(_ prefix: String) throws(FilterQueryError) -> Neighbour? {
+    private mutating func neighbour(_ prefix: String, at position: FilterPosition) throws(FilterQueryError) -> Neighbour? {
         if let existing = neighbourAliases[prefix] { return existing }
         let kind = self.kind
         let relations: [(String, NodeKind, Bool, (String, String) -> ([String], [String]))] = [
@@ -419,6 +551,7 @@ struct FilterCompiler {
             default: kind == .context
             }
             guard allowed else { return nil }
+            try reserveTables(isEvent ? 1 : 2, at: position)
             let edge = newAlias("e")
             let node = isEvent ? edge : newAlias("x")
             let (tables, conditions) = join(edge, node)
@@ -448,9 +581,9 @@ struct FilterCompiler {
 }
 
 extension FilterExpression {
-    /// The operands of a top-level AND chain.
+    /// The operands of a top-level AND chain (the parser flattens nested chains, so one level).
     var conjuncts: [FilterExpression] {
-        if case .and(let left, let right) = self { return left.conjuncts + right.conjuncts }
+        if case .and(let operands) = self { return operands }
         return [self]
     }
 }

@@ -19,13 +19,28 @@ struct FilterLexer {
     private var line = 1
     private var column = 1
 
+    /// The tokens of `text`, ending with `.end`.
+    /// - Throws: on a lexical error, or past ``FilterLimits/maximumQueryBytes`` or
+    ///   ``FilterLimits/maximumTokens`` (at the token that exceeds it).
     static func tokens(_ text: String) throws(FilterQueryError) -> [Located] {
         var lexer = FilterLexer(scalars: Array(text.unicodeScalars))
         var out: [Located] = []
+        var bytes = 0
         while true {
+            let start = lexer.index
             let next = try lexer.next()
+            if next.token == .end {
+                out.append(next)
+                return out
+            }
+            for scalar in lexer.scalars[start..<lexer.index] { bytes += UTF8.width(scalar) }
+            if bytes > FilterLimits.maximumQueryBytes {
+                throw FilterQueryError("Query too long: more than \(FilterLimits.maximumQueryBytes) bytes", at: next.position)
+            }
+            if out.count == FilterLimits.maximumTokens {
+                throw FilterQueryError("Query too long: more than \(FilterLimits.maximumTokens) tokens", at: next.position)
+            }
             out.append(next)
-            if next.token == .end { return out }
         }
     }
 

@@ -14,9 +14,15 @@
 /// path       := name ( '.' name )*        (a name is a word or a `back-quoted` text)
 /// ```
 /// Keywords are case-insensitive.
+///
+/// `OR` and `AND` chains are collected in loops into n-ary nodes; the parser recurses only into
+/// parentheses, `NOT` and function calls, and counts those levels against
+/// ``FilterLimits/maximumNestingDepth`` before it recurses, so no input can overflow the stack.
 struct FilterParser {
     private let tokens: [FilterLexer.Located]
     private var index = 0
+    /// How many parentheses, `NOT`s and function calls enclose the current token.
+    private var depth = 0
 
     static let keywords: Set<String> = ["AND", "OR", "NOT", "IN", "LIKE", "IS", "NULL", "BETWEEN", "TRUE", "FALSE"]
 
@@ -71,33 +77,54 @@ struct FilterParser {
 
     // MARK: Boolean structure
 
-    private mutating func parseOr() throws(FilterQueryError) -> FilterExpression {
-        var left = try parseAnd()
-        while isKeyword("OR") {
-            index += 1
-            left = .or(left, try parseAnd())
+    /// Enters one nesting level at the current token (a `(`, `NOT` or function name).
+    private mutating func enterLevel() throws(FilterQueryError) {
+        depth += 1
+        if depth > FilterLimits.maximumNestingDepth {
+            throw FilterQueryError("Query nested too deeply: more than \(FilterLimits.maximumNestingDepth) levels of "
+                + "parentheses, NOT and function calls", at: current.position)
         }
-        return left
+    }
+
+    private mutating func parseOr() throws(FilterQueryError) -> FilterExpression {
+        var operands: [FilterExpression] = []
+        repeat {
+            if !operands.isEmpty { index += 1 }
+            // `(a OR b) OR c` is the chain a, b, c: OR is associative, in three-valued logic too.
+            switch try parseAnd() {
+            case .or(let inner): operands += inner
+            case let operand: operands.append(operand)
+            }
+        } while isKeyword("OR")
+        return operands.count == 1 ? operands[0] : .or(operands)
     }
 
     private mutating func parseAnd() throws(FilterQueryError) -> FilterExpression {
-        var left = try parseNot()
-        while isKeyword("AND") {
-            index += 1
-            left = .and(left, try parseNot())
-        }
-        return left
+        var operands: [FilterExpression] = []
+        repeat {
+            if !operands.isEmpty { index += 1 }
+            switch try parseNot() {
+            case .and(let inner): operands += inner
+            case let operand: operands.append(operand)
+            }
+        } while isKeyword("AND")
+        return operands.count == 1 ? operands[0] : .and(operands)
     }
 
     private mutating func parseNot() throws(FilterQueryError) -> FilterExpression {
         if isKeyword("NOT") {
+            try enterLevel()
             index += 1
-            return .not(try parseNot())
+            let inner = try parseNot()
+            depth -= 1
+            return .not(inner)
         }
         if isSymbol("(") {
+            try enterLevel()
             index += 1
             let inner = try parseOr()
             try expectSymbol(")")
+            depth -= 1
             return inner
         }
         return try parsePredicate()
@@ -165,9 +192,10 @@ struct FilterParser {
                 default: break
                 }
             }
-            index += 1
-            if !quoted, isSymbol("(") {
-                index += 1
+            if !quoted, index + 1 < tokens.count, tokens[index + 1].token == .symbol("(") {
+                try enterLevel()
+                index += 2
+                defer { depth -= 1 }
                 var arguments: [FilterOperand] = []
                 if !isSymbol(")") {
                     arguments.append(try parseOperand())
@@ -179,6 +207,7 @@ struct FilterParser {
                 try expectSymbol(")")
                 return FilterOperand(kind: .function(name.uppercased(), arguments), position: position)
             }
+            index += 1
             var path = [name]
             while isSymbol(".") {
                 index += 1

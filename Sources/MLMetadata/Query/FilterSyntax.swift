@@ -1,9 +1,13 @@
 /// The syntax tree of an MLMD `filter_query` (a ZetaSQL boolean expression over a node's
 /// attributes, properties and neighbours).
-indirect enum FilterExpression: Sendable, Equatable {
-    case and(FilterExpression, FilterExpression)
-    case or(FilterExpression, FilterExpression)
-    case not(FilterExpression)
+///
+/// `AND` and `OR` chains are n-ary (at least two operands, none of them the same kind of chain),
+/// so a long chain is one node rather than a deep tree; the only nesting is what the query
+/// nests itself, bounded by ``FilterLimits/maximumNestingDepth``.
+enum FilterExpression: Sendable, Equatable {
+    case and([FilterExpression])
+    case or([FilterExpression])
+    indirect case not(FilterExpression)
     /// `a = b`, `a != b`, `a < b`, …
     case comparison(FilterOperand, FilterComparison, FilterOperand)
     /// `a [NOT] IN (b, c, …)`

@@ -87,7 +87,9 @@ struct Lineage {
         guard !filter.isEmpty else { throw StoreError.invalidArgument("\(what) needs a filter_query") }
         let compiled = try FilterCompiler.compile(filter, kind: N.kind, db: reader.db)
         let sql = "SELECT n.id FROM \(IndexSchema.table(N.kind).table) AS n WHERE \(compiled.sql)"
-        return Set(try Int64.fetchAll(reader.db.cachedStatement(sql: sql), arguments: StatementArguments(compiled.arguments)))
+        return try FilterCompiler.evaluating(filter) {
+            Set(try Int64.fetchAll(reader.db.makeStatement(sql: sql), arguments: StatementArguments(compiled.arguments)))
+        }
     }
 
     /// The events that lead out of the frontier in the given direction.

@@ -61,16 +61,21 @@ struct NodeQuery {
         var items: [N] = []
         var last: (value: Int64, id: Int64)?
         var more = false
-        let cursor = try Row.fetchCursor(reader.db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
-        while let row = try cursor.next() {
-            if let size = options.maxResultSize, items.count == size {
-                more = true
-                break
+        let filter = options.filterQuery ?? ""
+        try FilterCompiler.evaluating(filter) {
+            // Filtered statements are not cached: each distinct query would stay in the cache for good.
+            let statement = filter.isEmpty ? try reader.db.cachedStatement(sql: sql) : try reader.db.makeStatement(sql: sql)
+            let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+            while let row = try cursor.next() {
+                if let size = options.maxResultSize, items.count == size {
+                    more = true
+                    break
+                }
+                items.append(try row.withUnsafeData(atIndex: 0) { data in
+                    try data!.withUnsafeBytes { try RecordCodec.decode($0, as: N.self) }
+                })
+                last = (row[1], row[2])
             }
-            items.append(try row.withUnsafeData(atIndex: 0) { data in
-                try data!.withUnsafeBytes { try RecordCodec.decode($0, as: N.self) }
-            })
-            last = (row[1], row[2])
         }
         let token = more ? last.map {
             PageToken(order: options.orderBy.rawValue, ascending: options.isAscending, value: $0.value, id: $0.id).encoded()
