@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MLMetadata
+import MLMetadataGit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -211,6 +212,23 @@ import Glibc
         let problems = try store.problems
         #expect(problems.contains { $0.path == link && $0.message.contains("symbolic link") }, "\(problems)")
         #expect(try store.checkFiles().contains { $0.path == link })
+    }
+
+    @Test func aCommitNeverReadsALinkedFileIntoTheRepository() throws {
+        let outside = TemporaryDirectory("outside")
+        try "secret\n".write(toFile: outside.file("secret"), atomically: false, encoding: .utf8)
+        let repository = try GitRepositoryFixture()
+        let store = try MetadataStore(path: repository.directory.file("metadata"))
+        let storeRepository = try StoreRepository(store: store)
+        _ = try storeRepository.commitAll(message: "store")
+        let link = "metadata/artifacts/Model/\(Self.day)/05/5.json"
+        try FileManager.default.createDirectory(atPath: repository.directory.file("metadata/artifacts/Model/\(Self.day)/05"),
+                                                withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repository.directory.file(link), withDestinationPath: outside.file("secret"))
+        expectStoreError(.failedPrecondition, "is a symbolic link") { _ = try storeRepository.commitAll(message: "leak") }
+        #expect(try repository.git("rev-list", "--count", "HEAD") == "1\n")
+        // Nothing of the target reached the object database either.
+        #expect(!(try repository.git("log", "--all", "-p")).contains("secret"))
     }
 
     @Test func aPrivateFolderThatIsASymbolicLinkIsRefused() throws {
