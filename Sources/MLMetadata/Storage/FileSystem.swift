@@ -65,7 +65,9 @@ enum FileSystem {
             if folderPath != folder {
                 if descriptor >= 0 { close(descriptor) }
                 folder = folderPath
-                descriptor = open(folderPath.isEmpty ? root : root + "/" + folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                // The root may be reached through a link (the user's choice); nothing below it is.
+                descriptor = folderPath.isEmpty ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    : open(root + "/" + folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             }
             guard descriptor >= 0 else { return nil }
             var info = stat()

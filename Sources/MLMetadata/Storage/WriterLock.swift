@@ -14,7 +14,7 @@ final class WriterLock: @unchecked Sendable {
 
     init(path: String) throws(StoreError) {
         self.path = path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw .io("open lock file", path, errno: errno) }
         self.descriptor = fd
     }

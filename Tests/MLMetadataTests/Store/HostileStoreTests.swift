@@ -214,6 +214,20 @@ import Glibc
         #expect(try store.checkFiles().contains { $0.path == link })
     }
 
+    @Test func aStoreReachedThroughALinkWorksAsUsual() throws {
+        let fixture = try StoreFixture()
+        let types = try TypeIDs(fixture.store)
+        _ = try fixture.store.putArtifacts([Artifact(typeID: types.model, uri: "a")])
+        let links = TemporaryDirectory("links")
+        try FileManager.default.createSymbolicLink(atPath: links.file("store"), withDestinationPath: fixture.directory.path)
+        let linked = try MetadataStore(path: links.file("store"))
+        _ = try linked.putArtifacts([Artifact(typeID: types.model, uri: "b")])
+        #expect(try linked.getArtifacts().compactMap(\.uri).sorted() == ["a", "b"])
+        // Nothing was found changed: the root's link is followed, and only the root's.
+        let refreshed = try MetadataStore(path: links.file("store")).refresh(check: .files)
+        #expect(refreshed.indexedFiles == 0 && refreshed.removedFiles == 0 && refreshed.problems.isEmpty, "\(refreshed)")
+    }
+
     @Test func aCommitNeverReadsALinkedFileIntoTheRepository() throws {
         let outside = TemporaryDirectory("outside")
         try "secret\n".write(toFile: outside.file("secret"), atomically: false, encoding: .utf8)
