@@ -12,8 +12,7 @@ let fuzzing = Context.environment["MLMD_FUZZ"] == "1"
 
 let package = Package(
     name: "MLMetadata",
-    // grpc-swift-2 needs macOS 15 (Linux is unaffected).
-    platforms: [.macOS(.v15)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "MLMetadata", targets: ["MLMetadata"]),
         .library(name: "MLMetadataGit", targets: ["MLMetadataGit"]),
@@ -25,9 +24,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
-        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
     ],
     targets: [
         // syncfs(2) and friends, which need _GNU_SOURCE.
@@ -54,17 +50,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
-        ),
-        // MLMD's gRPC protocol, generated from the official descriptors (scripts/grpc/generate.sh):
-        // messages, MetadataStoreService server and client. Nothing else depends on it yet.
-        .target(
-            name: "MLMDServiceProtocol",
-            dependencies: [
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-            ],
-            exclude: ["README.md", "Generated/VERSIONS"]
         ),
         // The TFX-like example pipeline that produces `sample-store/`.
         .target(
