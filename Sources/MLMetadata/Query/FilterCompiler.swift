@@ -84,7 +84,7 @@ struct FilterCompiler {
             return Compiled(from: compiler.from, condition: whole.sql, arguments: arguments, hoisted: hoisted, sql: sql.sql)
         } catch let error as FilterQueryError {
             throw error.storeError(query: query)
-        } catch let error as DatabaseError {
+        } catch let error as DatabaseError where !IndexDatabase.isDamage(error) {
             throw storeError(error, query: query)
         }
     }
@@ -92,11 +92,13 @@ struct FilterCompiler {
     /// Runs `body`, which executes SQL compiled from `query`, turning SQLite's failures into
     /// store errors that quote the query, never the generated SQL: SQLite's limits and evaluation
     /// errors (an integer overflow in `ABS`, a too-long `LIKE` pattern) are `.invalidArgument`,
-    /// anything else `.internal`; both carry SQLite's extended result code as ``StoreError/underlying``.
+    /// anything else is classified as every index failure is (``IndexDatabase/storeError(_:operation:)``:
+    /// a full disk, a busy lock); both carry SQLite's extended result code as ``StoreError/underlying``.
+    /// A damaged index is left as SQLite reported it, so that the store rebuilds it and reads again.
     static func evaluating<T>(_ query: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as DatabaseError {
+        } catch let error as DatabaseError where !IndexDatabase.isDamage(error) {
             throw storeError(error, query: query)
         }
     }
@@ -114,8 +116,9 @@ struct FilterCompiler {
             return StoreError(.invalidArgument, "Invalid `filter_query`: the index cannot evaluate it (SQLite: \(message))\n  \(quoted)",
                               underlying: underlying)
         }
-        return StoreError(.internal, "Evaluating `filter_query` failed in the index (SQLite: \(message))\n  \(quoted)",
-                          underlying: underlying)
+        var failure = IndexDatabase.storeError(error, operation: "evaluate `filter_query`")
+        failure.message += "\n  \(quoted)"
+        return failure
     }
 
     /// Rejects SQL that SQLite's parser or expression-height limit would refuse.

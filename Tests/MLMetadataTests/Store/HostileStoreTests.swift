@@ -336,6 +336,8 @@ import Glibc
         try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 4096))
         try handle.close()
         let reopened = try fixture.reopen()
+        // A filter query meets the damage like any other read.
+        #expect(try reopened.getArtifacts(ListOptions(filterQuery: "uri LIKE 'gs://m/%'")).items.count == 300)
         #expect(try reopened.getArtifactsByID(ids) == expected)
         #expect(try reopened.getArtifactsByType("Model").count == 300)
         #expect(try reopened.checkIndex().isEmpty)
