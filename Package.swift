@@ -10,21 +10,34 @@ let swiftSettings: [SwiftSetting] = [
 /// `-sanitize=fuzzer` (scripts/fuzz.sh); ordinary builds and the test build never see it.
 let fuzzing = Context.environment["MLMD_FUZZ"] == "1"
 
+/// `MLMD_CORE_ONLY=1` leaves out the gRPC server (`mlmd-serve`) and its tests, so that the core's
+/// edit-build-test loop never compiles gRPC (README, "Building"). `mlmd` itself never depends on it.
+let server = Context.environment["MLMD_CORE_ONLY"] != "1"
+
 let package = Package(
     name: "MLMetadata",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "MLMetadata", targets: ["MLMetadata"]),
         .library(name: "MLMetadataGit", targets: ["MLMetadataGit"]),
         // The same library as a shared object, for `mlmd script` (Swift scripts that import MLMetadata).
         .library(name: "MLMetadataScripting", type: .dynamic, targets: ["MLMetadata"]),
         .executable(name: "mlmd", targets: ["mlmd"]),
-    ],
+    ] + (server ? [
+        // MLMD's gRPC service over a store; `mlmd serve` runs it.
+        .executable(name: "mlmd-serve", targets: ["mlmd-serve"]),
+    ] : []),
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ],
+    ] + (server ? [
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ] : []),
     targets: [
         // syncfs(2) and friends, which need _GNU_SOURCE.
         .target(name: "CMLMDShims"),
@@ -91,7 +104,40 @@ let package = Package(
             dependencies: ["MLMetadata"],
             swiftSettings: swiftSettings
         ),
-    ] + (fuzzing ? [
+    ] + (server ? [
+        // MLMD 1.17.1's protocol: messages, server and client, generated (scripts/grpc/generate.sh).
+        .target(
+            name: "MLMDServiceProtocol",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            exclude: ["README.md", "Generated/VERSIONS"]
+        ),
+        // The MetadataStoreService over a store: wire conversions, the 52 calls, git commits of runs.
+        .target(
+            name: "MLMDServer",
+            dependencies: [
+                "MLMetadata",
+                "MLMetadataGit",
+                "MLMDServiceProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `mlmd-serve`: the server process (`mlmd serve` execs it).
+        .executableTarget(
+            name: "mlmd-serve",
+            dependencies: [
+                "MLMDServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ] : []) + (fuzzing ? [
         // libFuzzer's driver function, declared for Swift.
         .target(name: "CMLMDFuzzDriver"),
         // The libFuzzer harness over the filter query, JSON and journal parsers (scripts/fuzz.sh).
@@ -107,5 +153,12 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-    ]
+    ] + (server ? [
+        .testTarget(
+            name: "MLMDServerTests",
+            dependencies: ["MLMDServer", "MLMDServiceProtocol", "MLMetadata", "MLMetadataGit", "mlmd-serve",
+                           .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
+            swiftSettings: swiftSettings
+        ),
+    ] : [])
 )

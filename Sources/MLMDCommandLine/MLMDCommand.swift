@@ -25,7 +25,7 @@ struct MLMDCommand: ParsableCommand {
             InitCommand.self, PutCommand.self, ListCommand.self, ShowCommand.self, TypesCommand.self,
             LineageCommand.self, RunsCommand.self, DiffCommand.self, CommitCommand.self, LogCommand.self, GitCommand.self, FsckCommand.self,
             ReindexCommand.self, TextconvCommand.self,
-            ScriptCommand.self, ExampleCommand.self,
+            ServeCommand.self, ScriptCommand.self, ExampleCommand.self,
         ]
     )
 }

@@ -45,6 +45,11 @@ public struct Page<Element: Sendable>: Sendable {
     public var items: [Element]
     /// Pass it as ``ListOptions/nextPageToken`` to get the next page; nil after the last page.
     public var nextPageToken: String?
+
+    public init(items: [Element], nextPageToken: String?) {
+        self.items = items
+        self.nextPageToken = nextPageToken
+    }
 }
 
 extension Page: Equatable where Element: Equatable {}

@@ -144,4 +144,15 @@ public struct RecordedRun: Sendable, Hashable {
     public var newArtifactIDs: Set<Int64>
 
     public var newArtifacts: [Artifact] { run.outputs.filter { newArtifactIDs.contains($0.id!) } }
+
+    public init(run: PipelineRun, newArtifactIDs: Set<Int64>) {
+        self.run = run
+        self.newArtifactIDs = newArtifactIDs
+    }
+
+    /// A run recorded by someone else (a server's clients): its new artifacts are the outputs
+    /// created since the run started; older outputs were reused from a cache.
+    public init(run: PipelineRun) {
+        self.init(run: run, newArtifactIDs: Set(run.outputs.filter { ($0.createTimeSinceEpoch ?? 0) >= run.startTime }.compactMap(\.id)))
+    }
 }
