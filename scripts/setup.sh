@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing MLMetadata needs, if it is missing:
 #   - Debian packages: libsqlite3-dev (GRDB), libgit2-dev (MLMetadataGit), git, pkg-config
-#   - with --python: a venv in .venv-mlmd with Google's ml-metadata 1.17.1 (interop tests)
+#   - with --python: a venv in .venv-mlmd with Google's ml-metadata 1.17.1 and pytest (interop
+#     tests, MLMD's own test suite against `mlmd serve`)
 # Safe to run again; does nothing when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +27,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
-if $want_python && ! .venv-mlmd/bin/python -c "import ml_metadata" >/dev/null 2>&1; then
-  echo "setup: creating .venv-mlmd with ml-metadata 1.17.1"
-  python3 -m venv .venv-mlmd
-  .venv-mlmd/bin/pip install --quiet --disable-pip-version-check ml-metadata==1.17.1
+if $want_python && ! .venv-mlmd/bin/python -c "import ml_metadata, pytest" >/dev/null 2>&1; then
+  echo "setup: creating .venv-mlmd with ml-metadata 1.17.1 and pytest"
+  [ -x .venv-mlmd/bin/pip ] || python3 -m venv .venv-mlmd
+  .venv-mlmd/bin/pip install --quiet --disable-pip-version-check ml-metadata==1.17.1 pytest
 fi

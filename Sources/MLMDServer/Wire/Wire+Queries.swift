@@ -56,10 +56,12 @@ extension LineageGraph.Field {
     static func readMask(_ mask: Google_Protobuf_FieldMask?) throws(StoreError) -> Set<LineageGraph.Field> {
         var fields: Set<LineageGraph.Field> = []
         for (position, path) in (mask?.paths ?? []).enumerated() {
+            // A field of the message that MLMD never fills either (COMPATIBILITY.md, "Lineage").
+            if path == "parent_contexts" { continue }
             guard let field = LineageGraph.Field(rawValue: path) else {
                 throw StoreError(.invalidArgument, "read_mask.paths[\(position)]: '\(path)' is not a field of LineageGraph "
                     + "(artifacts, executions, contexts, artifact_types, execution_types, context_types, events, "
-                    + "attributions, associations)", field: "read_mask.paths[\(position)]")
+                    + "attributions, associations, parent_contexts)", field: "read_mask.paths[\(position)]")
             }
             fields.insert(field)
         }

@@ -7,8 +7,9 @@ import SwiftProtobuf
 // presence carry over exactly: the model keeps proto2's "has" bits as optionals.
 
 extension Value {
-    /// The model value of a wire `Value`; `field` names it in the error for an empty one.
-    init(wire: MlMetadata_Value, field: String) throws(StoreError) {
+    /// The model value of a wire `Value`; `field` (`artifacts[0].properties.span`) and `key`
+    /// (`span`) name it in the error for an empty one.
+    init(wire: MlMetadata_Value, field: String, key: String) throws(StoreError) {
         switch wire.value {
         case .intValue(let value)?: self = .int(value)
         case .doubleValue(let value)?: self = .double(value)
@@ -16,7 +17,8 @@ extension Value {
         case .boolValue(let value)?: self = .bool(value)
         case .structValue(let value)?: self = .struct(value.fields.mapValues(StructValue.init(wire:)))
         case .protoValue(let value)?: self = .proto(ProtoAny(typeURL: value.typeURL, value: value.value))
-        case nil: throw StoreError(.invalidArgument, "\(field): the value sets none of its fields", field: field)
+        // MLMD's words for a value with none of its fields set.
+        case nil: throw StoreError(.invalidArgument, "\(field): Found unmatched property type: \(key)", field: field)
         }
     }
 
@@ -45,7 +47,7 @@ extension Value {
         var result: [String: Value] = [:]
         result.reserveCapacity(wire.count)
         for (key, value) in wire {
-            result[key] = try Value(wire: value, field: "\(field).\(key)")
+            result[key] = try Value(wire: value, field: "\(field).\(key)", key: key)
         }
         return result
     }
