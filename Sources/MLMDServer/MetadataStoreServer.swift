@@ -48,7 +48,7 @@ public final class MetadataStoreServer: Sendable {
     private let logger: Logger
     private let executor: StoreExecutor
     private let committer: RunCommitter?
-    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let server: GRPCServer<RequestSizeLimitedTransport<HTTP2ServerTransport.Posix>>
     private let transport: HTTP2ServerTransport.Posix
 
     public init(store: MetadataStore, configuration: ServerConfiguration, logger: Logger = Logger(label: "mlmd.serve")) throws {
@@ -68,10 +68,10 @@ public final class MetadataStoreServer: Sendable {
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
         let address: SocketAddress = host.contains(":") ? .ipv6(host: host, port: configuration.port)
             : .ipv4(host: host, port: configuration.port)
-        let maxRequestSize = configuration.maxRequestSize
+        let hardLimit = RequestSizeLimitedTransport<HTTP2ServerTransport.Posix>.hardLimit(for: configuration.maxRequestSize)
         transport = HTTP2ServerTransport.Posix(address: address, transportSecurity: security,
-                                               config: .defaults { $0.rpc.maxRequestPayloadSize = maxRequestSize })
-        server = GRPCServer(transport: transport,
+                                               config: .defaults { $0.rpc.maxRequestPayloadSize = hardLimit })
+        server = GRPCServer(transport: RequestSizeLimitedTransport(base: transport, limit: configuration.maxRequestSize),
                             services: [MetadataStoreService(executor: executor, committer: committer)],
                             interceptors: [FailedCallInterceptor(logger: logger)])
     }

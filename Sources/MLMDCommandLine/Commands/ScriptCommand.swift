@@ -80,13 +80,17 @@ struct ScriptLibrary {
     }
 
     /// The generated module maps of the build's C targets, and SQLite's from GRDB's checkout
-    /// (`.build/checkouts`, two or three levels above the products folder).
+    /// (`.build/checkouts`, two or three levels above the products folder). The copies SwiftPM
+    /// makes for build tools (`<target>-tool.build`, e.g. gRPC's plugin dependencies) are left
+    /// out, and each module is given once: two maps of one module are a compile error.
     private static func moduleMaps(near directory: URL) -> [URL] {
         let manager = FileManager.default
+        var modules: Set<String> = []
         var maps = ((try? manager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
-            .filter { $0.hasSuffix(".build") }
+            .filter { $0.hasSuffix(".build") && !$0.hasSuffix("-tool.build") }
             .map { directory.appendingPathComponent($0).appendingPathComponent("module.modulemap") }
             .filter { manager.fileExists(atPath: $0.path) }
+            .filter { modules.insert(moduleName(in: $0) ?? $0.path).inserted }
         var ancestor = directory
         for _ in 0..<3 {
             ancestor = ancestor.deletingLastPathComponent()
@@ -97,6 +101,18 @@ struct ScriptLibrary {
             }
         }
         return maps
+    }
+
+    /// The name a module map declares first (`module CMLMDShims {` → `CMLMDShims`).
+    private static func moduleName(in map: URL) -> String? {
+        guard let text = try? String(contentsOf: map, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if let index = words.firstIndex(of: "module"), index + 1 < words.count {
+                return String(words[index + 1])
+            }
+        }
+        return nil
     }
 }
 
