@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing MLMetadata needs, if it is missing:
-#   - Debian packages: libsqlite3-dev (GRDB), libgit2-dev (MLMetadataGit), git, pkg-config
+#   - Debian packages: libsqlite3-dev (GRDB), libgit2-dev (MLMetadataGit), git, pkg-config,
+#     openssl (the TLS test of `mlmd serve` makes its certificate with it)
 #   - with --python: a venv in .venv-mlmd with Google's ml-metadata 1.17.1 and pytest (interop
 #     tests, MLMD's own test suite against `mlmd serve`)
 # Safe to run again; does nothing when everything is there.
@@ -15,6 +16,7 @@ pkg-config --version >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if $want_python; then
   python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 fi

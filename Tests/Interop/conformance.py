@@ -5,7 +5,10 @@ Prints JSON: for each filter, the sorted names it returns; for each error query,
 rejected it; for each lineage query, the sorted names of the artifacts, executions and contexts
 and the number of events. The Swift test runs the same on MLMetadata and compares.
 
-usage: conformance.py conformance.json
+With --grpc HOST:PORT it runs them through the official client against that MetadataStoreService
+(`mlmd serve` on an empty store) instead; Tests/ServerInterop compares the two outputs.
+
+usage: conformance.py conformance.json [--grpc HOST:PORT]
 """
 import json
 import sys
@@ -98,11 +101,15 @@ def run_lineage(store, spec):
             "contexts": sorted(c.name for c in graph.contexts), "events": len(graph.events)}
 
 
-def main(path):
+def main(path, grpc_target=None):
     data = json.load(open(path))
-    config = pb.ConnectionConfig()
-    config.sqlite.filename_uri = ":memory:"
-    config.sqlite.connection_mode = pb.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
+    if grpc_target:
+        host, port = grpc_target.rsplit(":", 1)
+        config = pb.MetadataStoreClientConfig(host=host, port=int(port))
+    else:
+        config = pb.ConnectionConfig()
+        config.sqlite.filename_uri = ":memory:"
+        config.sqlite.connection_mode = pb.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
     store = metadata_store.MetadataStore(config)
     load(store, data)
     result = {"filters": [], "errors": [], "lineage": []}
@@ -122,4 +129,9 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) == 4 and sys.argv[2] == "--grpc":
+        main(sys.argv[1], sys.argv[3])
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
+        sys.exit(__doc__)
