@@ -85,7 +85,16 @@ public final class MetadataStoreServer: Sendable {
     public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.server.serve() }
-            let bound = try await transport.listeningAddress
+            let bound: SocketAddress
+            do {
+                bound = try await transport.listeningAddress
+            } catch {
+                // The transport only says it is not listening; the server's own error says why
+                // (a port in use, a certificate that cannot be read).
+                var cause: any Error = error
+                do { try await group.next() } catch { cause = error }
+                throw StoreError(.unavailable, "cannot listen on \(configuration.host):\(configuration.port): \(Self.describe(cause))")
+            }
             if let ipv4 = bound.ipv4 {
                 onListening("\(ipv4.host):\(ipv4.port)")
             } else if let ipv6 = bound.ipv6 {
@@ -106,6 +115,14 @@ public final class MetadataStoreServer: Sendable {
         if let committer {
             _ = try await executor.write { _ in committer.commitDue(now: ProcessInfo.processInfo.systemUptime, final: true) }
         }
+    }
+
+    /// The innermost cause of a transport error, which is the one that names the problem.
+    private static func describe(_ error: any Error) -> String {
+        var error = error
+        while let runtime = error as? RuntimeError, let cause = runtime.cause { error = cause }
+        if let runtime = error as? RuntimeError { return runtime.message }
+        return String(describing: error)
     }
 
     /// Stops accepting calls; ``run(onListening:)`` returns once the calls in flight have finished.

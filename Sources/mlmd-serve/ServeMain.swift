@@ -49,6 +49,11 @@ struct ServeMain: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+        for (option, file) in [("--tls-cert", tlsCert), ("--tls-key", tlsKey)] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) {
+                throw ValidationError("\(option): cannot read \(file)")
+            }
+        }
     }
 
     func run() async throws {
@@ -74,8 +79,7 @@ struct ServeMain: AsyncParsableCommand {
                                                    commitPolicy: CommitPolicy(runQuietPeriod: commitDelay, idlePeriod: commitIdle)),
                 logger: logger)
         } catch let error as StoreError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(error.code.exitCode)
+            throw Self.fail(error)
         }
 
         let signals = Self.onTermination {
@@ -85,19 +89,23 @@ struct ServeMain: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
 
         let commits = server.commitsRuns ? "runs are committed to git as they finish" : "runs are not committed (commit_runs is off or no git repository)"
+        let security = tlsCert == nil ? "plaintext" : "TLS"
         do {
             try await server.run { address in
-                Self.say("mlmd serve: serving \(metadataStore.path) on \(address) (\(tls == nil ? "plaintext" : "TLS")); \(commits)")
+                Self.say("mlmd serve: serving \(metadataStore.path) on \(address) (\(security)); \(commits)")
                 Self.say("mlmd serve: ready on \(address)")
             }
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(1)
+        } catch let error as StoreError {
+            throw Self.fail(error)
         }
         Self.say("mlmd serve: stopped")
     }
 
-    private var tls: String? { tlsCert }
+    /// Prints the error as `mlmd` does and gives its exit code (MLMD's status code number).
+    static func fail(_ error: StoreError) -> ExitCode {
+        FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+        return ExitCode(error.code.exitCode)
+    }
 
     /// Writes a line unbuffered: a supervisor or test reads these lines through a pipe.
     static func say(_ line: String) {

@@ -294,3 +294,14 @@ def test_graceful_shutdown_lets_calls_in_flight_finish(server):
             assert len(again.client().get_artifacts()) == 3000
         finally:
             again.stop()
+
+
+def test_a_port_in_use_and_a_missing_store_are_clear_errors(server, folder):
+    taken = subprocess.run([SERVE, "--store", server.store, "--port", str(server.port)], capture_output=True, text=True,
+                           timeout=60)
+    assert taken.returncode == 14  # UNAVAILABLE
+    assert f"cannot listen on 127.0.0.1:{server.port}" in taken.stderr and "Address already in use" in taken.stderr
+    missing = subprocess.run([SERVE, "--store", os.path.join(folder, "nothing-here")], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 5  # NOT_FOUND
+    assert "is not a store" in missing.stderr and "mlmd init" in missing.stderr
+    assert server.client().get_artifact_types() == []
