@@ -305,3 +305,34 @@ def test_a_port_in_use_and_a_missing_store_are_clear_errors(server, folder):
     assert missing.returncode == 5  # NOT_FOUND
     assert "is not a store" in missing.stderr and "mlmd init" in missing.stderr
     assert server.client().get_artifact_types() == []
+
+
+def test_mlmd_serve_runs_the_server_with_the_store_it_finds_and_signals_reach_it(folder):
+    store_path = os.path.join(folder, "store")
+    subprocess.run([MLMD, "init", store_path], check=True, capture_output=True)
+    # `mlmd serve` finds the store upwards from the current folder, as every command does.
+    process = subprocess.Popen([MLMD, "serve", "--port", "0"], cwd=store_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    while line and "ready on" not in line:
+        line = process.stdout.readline()
+    assert "ready on" in line, process.stderr.read()
+    port = int(line.rsplit(":", 1)[1])
+    store = metadata_store.MetadataStore(pb.MetadataStoreClientConfig(host="127.0.0.1", port=port))
+    assert model_type(store)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    assert "mlmd serve: stopped" in process.stdout.read()
+
+
+def test_the_cli_and_the_server_share_the_store(server):
+    store = server.client()
+    type_id = model_type(store)
+    [served] = store.put_artifacts([pb.Artifact(type_id=type_id, uri="/from/grpc")])
+    listed = subprocess.run([MLMD, "list", "artifacts", "--store", server.store, "--format", "jsonl"],
+                            capture_output=True, text=True, check=True)
+    assert "/from/grpc" in listed.stdout
+    put = subprocess.run([MLMD, "put", "artifact", "--store", server.store], input=json.dumps({"type": "Model", "uri": "/from/cli"}),
+                         capture_output=True, text=True)
+    assert put.returncode == 0, put.stderr
+    assert sorted(a.uri for a in store.get_artifacts()) == ["/from/cli", "/from/grpc"]
