@@ -4,12 +4,41 @@ import MLMetadata
 
 // The calls that read nodes and edges. A listing call without `options` returns every match in
 // one response, as MLMD does; with options it is one page (20 by default) and a token.
+// The eight listing responses share one shape (``ListingResponse``), so one function fills them.
 
-/// A listing read: everything without options, one page with them.
-private func listing<N: Sendable>(_ options: ListOptions?, all: (MetadataStore) throws -> [N],
-                                  page: (MetadataStore, ListOptions) throws -> Page<N>, store: MetadataStore) throws -> Page<N> {
-    guard let options else { return Page(items: try all(store), nextPageToken: nil) }
-    return try page(store, options)
+/// A listing call's response: one page of nodes and the token of the next.
+protocol ListingResponse: Sendable {
+    associatedtype WireNode
+    init()
+    var nodes: [WireNode] { get set }
+    var nextPageToken: String { get set }
+}
+
+extension MlMetadata_GetArtifactsResponse: ListingResponse { var nodes: [MlMetadata_Artifact] { get { artifacts } set { artifacts = newValue } } }
+extension MlMetadata_GetArtifactsByTypeResponse: ListingResponse { var nodes: [MlMetadata_Artifact] { get { artifacts } set { artifacts = newValue } } }
+extension MlMetadata_GetArtifactsByContextResponse: ListingResponse { var nodes: [MlMetadata_Artifact] { get { artifacts } set { artifacts = newValue } } }
+extension MlMetadata_GetExecutionsResponse: ListingResponse { var nodes: [MlMetadata_Execution] { get { executions } set { executions = newValue } } }
+extension MlMetadata_GetExecutionsByTypeResponse: ListingResponse { var nodes: [MlMetadata_Execution] { get { executions } set { executions = newValue } } }
+extension MlMetadata_GetExecutionsByContextResponse: ListingResponse { var nodes: [MlMetadata_Execution] { get { executions } set { executions = newValue } } }
+extension MlMetadata_GetContextsResponse: ListingResponse { var nodes: [MlMetadata_Context] { get { contexts } set { contexts = newValue } } }
+extension MlMetadata_GetContextsByTypeResponse: ListingResponse { var nodes: [MlMetadata_Context] { get { contexts } set { contexts = newValue } } }
+
+extension MetadataStoreService {
+    /// A listing read: everything without options, one page (and a token) with them.
+    func listing<Response: ListingResponse, N: Sendable>(
+        _ wireOptions: MlMetadata_ListOperationOptions?, wire: @escaping @Sendable (N) -> Response.WireNode,
+        all: @escaping @Sendable (MetadataStore) throws -> [N],
+        page: @escaping @Sendable (MetadataStore, ListOptions) throws -> Page<N>
+    ) async throws -> Response {
+        let options = try ListOptions(wire: wireOptions)
+        let result = try await read { store in
+            try options.map { try page(store, $0) } ?? Page(items: try all(store), nextPageToken: nil)
+        }
+        var response = Response()
+        response.nodes = result.items.map(wire)
+        if let token = result.nextPageToken { response.nextPageToken = token }
+        return response
+    }
 }
 
 extension MetadataStoreService {
@@ -17,82 +46,49 @@ extension MetadataStoreService {
 
     public func getArtifacts(request: MlMetadata_GetArtifactsRequest, context: ServerContext) async throws
         -> MlMetadata_GetArtifactsResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
-        let page = try await read { store in
-            try listing(options, all: { try $0.getArtifacts() }, page: { try $0.getArtifacts($1) }, store: store)
-        }
-        var response = MlMetadata_GetArtifactsResponse()
-        response.artifacts = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                          all: { try $0.getArtifacts() },
+                          page: { try $0.getArtifacts($1) })
     }
 
     public func getExecutions(request: MlMetadata_GetExecutionsRequest, context: ServerContext) async throws
         -> MlMetadata_GetExecutionsResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
-        let page = try await read { store in
-            try listing(options, all: { try $0.getExecutions() }, page: { try $0.getExecutions($1) }, store: store)
-        }
-        var response = MlMetadata_GetExecutionsResponse()
-        response.executions = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                          all: { try $0.getExecutions() },
+                          page: { try $0.getExecutions($1) })
     }
 
     public func getContexts(request: MlMetadata_GetContextsRequest, context: ServerContext) async throws
         -> MlMetadata_GetContextsResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
-        let page = try await read { store in
-            try listing(options, all: { try $0.getContexts() }, page: { try $0.getContexts($1) }, store: store)
-        }
-        var response = MlMetadata_GetContextsResponse()
-        response.contexts = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                          all: { try $0.getContexts() },
+                          page: { try $0.getContexts($1) })
     }
 
     // MARK: By type
 
     public func getArtifactsByType(request: MlMetadata_GetArtifactsByTypeRequest, context: ServerContext) async throws
         -> MlMetadata_GetArtifactsByTypeResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
         let (name, version) = (request.typeName, typeVersion(request.hasTypeVersion, request.typeVersion))
-        let page = try await read { store in
-            try listing(options, all: { try $0.getArtifactsByType(name, version: version) },
-                        page: { try $0.getArtifactsByType(name, version: version, options: $1) }, store: store)
-        }
-        var response = MlMetadata_GetArtifactsByTypeResponse()
-        response.artifacts = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        return try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                                 all: { try $0.getArtifactsByType(name, version: version) },
+                                 page: { try $0.getArtifactsByType(name, version: version, options: $1) })
     }
 
     public func getExecutionsByType(request: MlMetadata_GetExecutionsByTypeRequest, context: ServerContext) async throws
         -> MlMetadata_GetExecutionsByTypeResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
         let (name, version) = (request.typeName, typeVersion(request.hasTypeVersion, request.typeVersion))
-        let page = try await read { store in
-            try listing(options, all: { try $0.getExecutionsByType(name, version: version) },
-                        page: { try $0.getExecutionsByType(name, version: version, options: $1) }, store: store)
-        }
-        var response = MlMetadata_GetExecutionsByTypeResponse()
-        response.executions = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        return try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                                 all: { try $0.getExecutionsByType(name, version: version) },
+                                 page: { try $0.getExecutionsByType(name, version: version, options: $1) })
     }
 
     public func getContextsByType(request: MlMetadata_GetContextsByTypeRequest, context: ServerContext) async throws
         -> MlMetadata_GetContextsByTypeResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
         let (name, version) = (request.typeName, typeVersion(request.hasTypeVersion, request.typeVersion))
-        let page = try await read { store in
-            try listing(options, all: { try $0.getContextsByType(name, version: version) },
-                        page: { try $0.getContextsByType(name, version: version, options: $1) }, store: store)
-        }
-        var response = MlMetadata_GetContextsByTypeResponse()
-        response.contexts = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        return try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                                 all: { try $0.getContextsByType(name, version: version) },
+                                 page: { try $0.getContextsByType(name, version: version, options: $1) })
     }
 
     // MARK: By type and name
@@ -229,30 +225,18 @@ extension MetadataStoreService {
 
     public func getArtifactsByContext(request: MlMetadata_GetArtifactsByContextRequest, context: ServerContext) async throws
         -> MlMetadata_GetArtifactsByContextResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
         let id = request.contextID
-        let page = try await read { store in
-            try listing(options, all: { try $0.getArtifactsByContext(id) }, page: { try $0.getArtifactsByContext(id, options: $1) },
-                        store: store)
-        }
-        var response = MlMetadata_GetArtifactsByContextResponse()
-        response.artifacts = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        return try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                                 all: { try $0.getArtifactsByContext(id) },
+                                 page: { try $0.getArtifactsByContext(id, options: $1) })
     }
 
     public func getExecutionsByContext(request: MlMetadata_GetExecutionsByContextRequest, context: ServerContext) async throws
         -> MlMetadata_GetExecutionsByContextResponse {
-        let options = try ListOptions(wire: request.hasOptions ? request.options : nil)
         let id = request.contextID
-        let page = try await read { store in
-            try listing(options, all: { try $0.getExecutionsByContext(id) }, page: { try $0.getExecutionsByContext(id, options: $1) },
-                        store: store)
-        }
-        var response = MlMetadata_GetExecutionsByContextResponse()
-        response.executions = page.items.map(\.wire)
-        if let token = page.nextPageToken { response.nextPageToken = token }
-        return response
+        return try await listing(request.hasOptions ? request.options : nil, wire: \.wire,
+                                 all: { try $0.getExecutionsByContext(id) },
+                                 page: { try $0.getExecutionsByContext(id, options: $1) })
     }
 
     // MARK: Parent and child contexts
