@@ -36,22 +36,26 @@ final class RunCommitter: Sendable {
         /// Contexts written to since they were last looked at, with the time of the last write.
         var candidates: [Int64: Double] = [:]
         var lastWrite: Double?
+        /// The store's `commit_runs`, as last read (each ``commitDue(now:final:)`` reads it again).
+        var commitRuns: Bool
     }
 
     let repository: StoreRepository
     let policy: CommitPolicy
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(repository: StoreRepository, policy: CommitPolicy, logger: Logger) {
         self.repository = repository
         self.policy = policy
         self.logger = logger
+        state = Mutex(State(commitRuns: (try? repository.store.settings.commitRuns) ?? false))
     }
 
     /// Records a write at `now` that touched these contexts and executions (whose contexts are
     /// looked up here, on the write queue, right after the write).
     func touched(_ store: MetadataStore, contexts: [Int64] = [], executions: [Int64] = [], at now: Double) {
+        guard state.withLock({ $0.commitRuns }) else { return }
         var all = contexts
         for execution in Set(executions) {
             all += ((try? store.getContextsByExecution(execution)) ?? []).compactMap(\.id)
@@ -67,8 +71,13 @@ final class RunCommitter: Sendable {
     @discardableResult
     func commitDue(now: Double, final: Bool = false) -> [StoreCommit] {
         let store = repository.store
-        guard (try? store.settings.commitRuns) == true else {
-            state.withLock { $0.candidates.removeAll() }
+        let commitRuns = (try? store.settings.commitRuns) ?? false
+        state.withLock { $0.commitRuns = commitRuns }
+        guard commitRuns else {
+            state.withLock { state in
+                state.candidates.removeAll()
+                state.lastWrite = nil
+            }
             return []
         }
         var commits: [StoreCommit] = []
