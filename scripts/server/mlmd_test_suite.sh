@@ -56,7 +56,7 @@ PY
 "$mlmd" init "$work/store" >/dev/null
 "$serve" --store "$work/store" --port 0 >"$work/serve.out" 2>"$work/serve.log" &
 server_pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do  # up to 60 s: a debug build on a loaded machine
     grep -q "ready on" "$work/serve.out" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log" >&2; echo "mlmd serve did not start" >&2; exit 1; }
     sleep 0.1
