@@ -157,7 +157,8 @@ let package = Package(
         .testTarget(
             name: "MLMDServerTests",
             dependencies: ["MLMDServer", "MLMDServiceProtocol", "MLMetadata", "MLMetadataGit", "mlmd-serve",
-                           .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")],
+                           .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ] : [])

@@ -24,7 +24,8 @@ import Testing
             store = try MetadataStore(path: directory.path + "/ml-store")
             try store.updateSettings(StoreSettings(commitRuns: commitRuns))
             committer = RunCommitter(repository: try StoreRepository(store: store),
-                                     policy: CommitPolicy(runQuietPeriod: 1000, idlePeriod: 5000), logger: Logger(label: "test"))
+                                     policy: CommitPolicy(runQuietPeriod: 1000, idlePeriod: 5000),
+                                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             service = MetadataStoreService(executor: StoreExecutor(store: store), committer: committer)
         }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Logging
 import MLMDServiceProtocol
 import MLMetadata
 @testable import MLMDServer
@@ -41,7 +42,9 @@ func withServer<T: Sendable>(
     let store = try MetadataStore(path: directory.path)
     var configuration = configuration
     configuration.port = 0
-    let server = try MetadataStoreServer(store: store, configuration: configuration)
+    // The failed calls the tests make on purpose are not logged.
+    let server = try MetadataStoreServer(store: store, configuration: configuration,
+                                         logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
     let serving = Task {
         defer { continuation.finish() }
