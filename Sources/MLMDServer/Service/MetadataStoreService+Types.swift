@@ -4,26 +4,40 @@ import MLMetadata
 
 // The type calls: put (one kind or all three), get by name, by id, by external id, all.
 
-/// The options every type put shares, checked as MLMD checks them.
+/// The options every type put request has (`PutArtifactType`, `PutExecutionType`, `PutContextType`, `PutTypes`).
+protocol WireTypePutRequest {
+    var canAddFields: Bool { get }
+    var canOmitFields: Bool { get }
+    var canDeleteFields: Bool { get }
+    var allFieldsMatch: Bool { get }
+    var hasAllFieldsMatch: Bool { get }
+}
+
+extension MlMetadata_PutArtifactTypeRequest: WireTypePutRequest {}
+extension MlMetadata_PutExecutionTypeRequest: WireTypePutRequest {}
+extension MlMetadata_PutContextTypeRequest: WireTypePutRequest {}
+extension MlMetadata_PutTypesRequest: WireTypePutRequest {}
+
+/// The options of a type put, checked as MLMD checks them.
 private struct TypePutOptions: Sendable {
     var canAddFields: Bool
     var canOmitFields: Bool
 
-    init(canAddFields: Bool, canOmitFields: Bool, canDeleteFields: Bool, allFieldsMatch: Bool, hasAllFieldsMatch: Bool) throws(StoreError) {
+    init(_ request: some WireTypePutRequest) throws(StoreError) {
         // Both are deprecated in MLMD, which refuses them the same way.
-        if canDeleteFields { throw StoreError(.unimplemented, "Deleting fields is not supported", field: "can_delete_fields") }
-        if hasAllFieldsMatch && !allFieldsMatch { throw StoreError(.unimplemented, "Must match all fields.", field: "all_fields_match") }
-        self.canAddFields = canAddFields
-        self.canOmitFields = canOmitFields
+        if request.canDeleteFields { throw StoreError(.unimplemented, "Deleting fields is not supported", field: "can_delete_fields") }
+        if request.hasAllFieldsMatch && !request.allFieldsMatch {
+            throw StoreError(.unimplemented, "Must match all fields.", field: "all_fields_match")
+        }
+        canAddFields = request.canAddFields
+        canOmitFields = request.canOmitFields
     }
 }
 
 extension MetadataStoreService {
     public func putArtifactType(request: MlMetadata_PutArtifactTypeRequest, context: ServerContext) async throws
         -> MlMetadata_PutArtifactTypeResponse {
-        let options = try TypePutOptions(canAddFields: request.canAddFields, canOmitFields: request.canOmitFields,
-                                         canDeleteFields: request.canDeleteFields, allFieldsMatch: request.allFieldsMatch,
-                                         hasAllFieldsMatch: request.hasAllFieldsMatch)
+        let options = try TypePutOptions(request)
         let type = try ArtifactType(wire: request.artifactType, field: "artifact_type")
         var response = MlMetadata_PutArtifactTypeResponse()
         response.typeID = try await write { try $0.putArtifactType(type, canAddFields: options.canAddFields, canOmitFields: options.canOmitFields) }
@@ -32,9 +46,7 @@ extension MetadataStoreService {
 
     public func putExecutionType(request: MlMetadata_PutExecutionTypeRequest, context: ServerContext) async throws
         -> MlMetadata_PutExecutionTypeResponse {
-        let options = try TypePutOptions(canAddFields: request.canAddFields, canOmitFields: request.canOmitFields,
-                                         canDeleteFields: request.canDeleteFields, allFieldsMatch: request.allFieldsMatch,
-                                         hasAllFieldsMatch: request.hasAllFieldsMatch)
+        let options = try TypePutOptions(request)
         let type = try ExecutionType(executionWire: request.executionType, field: "execution_type")
         var response = MlMetadata_PutExecutionTypeResponse()
         response.typeID = try await write { try $0.putExecutionType(type, canAddFields: options.canAddFields, canOmitFields: options.canOmitFields) }
@@ -43,9 +55,7 @@ extension MetadataStoreService {
 
     public func putContextType(request: MlMetadata_PutContextTypeRequest, context: ServerContext) async throws
         -> MlMetadata_PutContextTypeResponse {
-        let options = try TypePutOptions(canAddFields: request.canAddFields, canOmitFields: request.canOmitFields,
-                                         canDeleteFields: request.canDeleteFields, allFieldsMatch: request.allFieldsMatch,
-                                         hasAllFieldsMatch: request.hasAllFieldsMatch)
+        let options = try TypePutOptions(request)
         let type = try ContextType(wire: request.contextType, field: "context_type")
         var response = MlMetadata_PutContextTypeResponse()
         response.typeID = try await write { try $0.putContextType(type, canAddFields: options.canAddFields, canOmitFields: options.canOmitFields) }
@@ -53,9 +63,7 @@ extension MetadataStoreService {
     }
 
     public func putTypes(request: MlMetadata_PutTypesRequest, context: ServerContext) async throws -> MlMetadata_PutTypesResponse {
-        let options = try TypePutOptions(canAddFields: request.canAddFields, canOmitFields: request.canOmitFields,
-                                         canDeleteFields: request.canDeleteFields, allFieldsMatch: request.allFieldsMatch,
-                                         hasAllFieldsMatch: request.hasAllFieldsMatch)
+        let options = try TypePutOptions(request)
         let artifactTypes = try modelBatch(request.artifactTypes, field: "artifact_types") { wire, field throws(StoreError) in
             try ArtifactType(wire: wire, field: field)
         }
