@@ -6,7 +6,6 @@ import MLMDServer
 import MLMetadata
 
 /// `mlmd-serve`: MLMD's gRPC service over a store. `mlmd serve` runs it with the store it found.
-@main
 struct ServeMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlmd serve",
