@@ -31,8 +31,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ] + (server ? [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ] + (server ? [
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
@@ -65,6 +65,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Moving in and out of MLMD: reading and writing MLMD's SQLite databases, importing them.
+        .target(
+            name: "MLMDInterchange",
+            dependencies: [
+                "MLMetadata",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The TFX-like example pipeline that produces `sample-store/`.
         .target(
             name: "MLMetadataSamples",
@@ -78,6 +88,7 @@ let package = Package(
                 "MLMetadata",
                 "MLMetadataGit",
                 "MLMetadataSamples",
+                "MLMDInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -153,6 +164,12 @@ let package = Package(
         .testTarget(
             name: "MLMetadataTests",
             dependencies: ["MLMetadata", "MLMetadataGit", "MLMetadataSamples", "MLMDCommandLine", "mlmd", "mlmd-stress"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MLMDInterchangeTests",
+            dependencies: ["MLMDInterchange", "MLMetadata", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -14,13 +14,15 @@ enum NodeKindArgument: String, ExpressibleByArgument, CaseIterable {
     static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-/// A node named by its id, by `TYPE/NAME` (the type's name, then the node's name), or as
-/// `TYPE@latest` (the newest node of the type).
+/// A node named by its id, by `TYPE/NAME` (the type's name, then the node's name), as
+/// `TYPE@latest` (the newest node of the type), or as `SOURCE#ID` (the node `mlmd import` brought
+/// in from SOURCE, where MLMD's id was ID).
 struct NodeReference: ExpressibleByArgument {
     enum Form {
         case id(Int64)
         case typeAndName(type: String, name: String)
         case latest(type: String)
+        case imported(source: String, mlmdID: Int64)
     }
 
     var form: Form
@@ -35,6 +37,8 @@ struct NodeReference: ExpressibleByArgument {
         }
         if let id = Int64(text) {
             form = .id(id)
+        } else if let hash = text.lastIndex(of: "#"), hash != text.startIndex, let mlmdID = Int64(text[text.index(after: hash)...]) {
+            form = .imported(source: String(text[..<hash]), mlmdID: mlmdID)
         } else if text.hasSuffix("@latest"), text.count > "@latest".count {
             form = .latest(type: String(text.dropLast("@latest".count)))
         } else if let slash = text.firstIndex(of: "/"), slash != text.startIndex, text.index(after: slash) != text.endIndex {
@@ -44,7 +48,12 @@ struct NodeReference: ExpressibleByArgument {
         }
     }
 
-    static var helpText: String { "an id, TYPE/NAME, or TYPE@latest" }
+    static var helpText: String { "an id, TYPE/NAME, TYPE@latest, or SOURCE#MLMD-ID" }
+
+    /// The store id of an imported node (nil when the source brought in no such node).
+    private func importedID(_ kind: NodeKind, source: String, mlmdID: Int64, in store: MetadataStore) throws -> Int64? {
+        try store.importedID(source: source, kind: Origin.Kind(kind), mlmdID: mlmdID)
+    }
 
     /// The error for a reference that found nothing: it names the file when the node's file is
     /// there but unreadable.
@@ -63,6 +72,8 @@ struct NodeReference: ExpressibleByArgument {
         case .id(let id): try store.getArtifactsByID([id]).first
         case .typeAndName(let type, let name): try store.getArtifactByTypeAndName(type, name)
         case .latest(let type): try store.getArtifactsByType(type, options: Self.newest).items.first
+        case .imported(let source, let mlmdID):
+            try importedID(.artifact, source: source, mlmdID: mlmdID, in: store).flatMap { try store.getArtifactsByID([$0]).first }
         }
         guard let found else { throw try notFound(.artifact, in: store) }
         return found
@@ -73,6 +84,8 @@ struct NodeReference: ExpressibleByArgument {
         case .id(let id): try store.getExecutionsByID([id]).first
         case .typeAndName(let type, let name): try store.getExecutionByTypeAndName(type, name)
         case .latest(let type): try store.getExecutionsByType(type, options: Self.newest).items.first
+        case .imported(let source, let mlmdID):
+            try importedID(.execution, source: source, mlmdID: mlmdID, in: store).flatMap { try store.getExecutionsByID([$0]).first }
         }
         guard let found else { throw try notFound(.execution, in: store) }
         return found
@@ -83,6 +96,8 @@ struct NodeReference: ExpressibleByArgument {
         case .id(let id): try store.getContextsByID([id]).first
         case .typeAndName(let type, let name): try store.getContextByTypeAndName(type, name)
         case .latest(let type): try store.getContextsByType(type, options: Self.newest).items.first
+        case .imported(let source, let mlmdID):
+            try importedID(.context, source: source, mlmdID: mlmdID, in: store).flatMap { try store.getContextsByID([$0]).first }
         }
         guard let found else { throw try notFound(.context, in: store) }
         return found
@@ -95,6 +110,7 @@ extension NodeReference: CustomStringConvertible {
         case .id(let id): String(id)
         case .typeAndName(let type, let name): "\(type)/\(name)"
         case .latest(let type): "\(type)@latest"
+        case .imported(let source, let mlmdID): "\(source)#\(mlmdID)"
         }
     }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// When the server commits what its clients record, for a store whose `commit_runs` setting is on.
 ///
 /// TFX and MLMD's other clients never say that a run has finished, so the server decides:
-/// - a **run** (a `pipeline_run` context, or legacy TFX's `run`) is committed, with the same
+/// - a **run** (a run context: TFX's `pipeline_run`, ``PipelineRun/runContextTypes``) is committed, with the same
 ///   message the library's run recorder writes, once every execution associated with it is in a
 ///   final state (COMPLETE, CACHED, FAILED, CANCELED) and no write has touched it for
 ///   ``runQuietPeriod`` seconds. The quiet period keeps a sequential pipeline from being committed
@@ -30,7 +30,7 @@ public struct CommitPolicy: Sendable, Hashable {
 /// Applies ``CommitPolicy`` to a store in a git working tree. Its methods run on the server's
 /// write queue, so commits never interleave with the server's own writes.
 final class RunCommitter: Sendable {
-    static let runContextTypes: Set<String> = ["pipeline_run", "run"]
+    static let runContextTypes = Set(PipelineRun.runContextTypes)
 
     private struct State {
         /// Contexts written to since they were last looked at, with the time of the last write.

@@ -30,23 +30,23 @@ public struct RunArtifact: Sendable, Hashable {
 }
 
 extension MetadataStore {
-    /// The run whose `pipeline_run` (or legacy `run`) context has this name or, for a number,
-    /// this id; nil when there is none.
+    /// The run whose run context (``PipelineRun/runContextTypes``) has this name or, for a
+    /// number, this id; nil when there is none.
     public func pipelineRunContext(named reference: String) throws -> Context? {
-        for typeName in ["pipeline_run", "run"] {
+        for typeName in PipelineRun.runContextTypes {
             if let context = try getContextByTypeAndName(typeName, reference) { return context }
         }
         if let id = Int64(reference), let context = try getContextsByID([id]).first,
-           context.type == "pipeline_run" || context.type == "run" {
+           PipelineRun.runContextTypes.contains(context.type ?? "") {
             return context
         }
         return nil
     }
 
-    /// Every `pipeline_run` (and legacy `run`) context, oldest first (by creation time, then id).
-    /// Contexts alone, without summarizing the runs: as cheap with ten thousand runs as with ten.
+    /// Every run context (``PipelineRun/runContextTypes``), oldest first (by creation time, then
+    /// id). Contexts alone, without summarizing the runs: as cheap with ten thousand runs as with ten.
     public func pipelineRunContexts() throws -> [Context] {
-        try ["pipeline_run", "run"].flatMap { try getContextsByType($0) }.sorted { Self.creationOrder($0) < Self.creationOrder($1) }
+        try PipelineRun.runContextTypes.flatMap { try getContextsByType($0) }.sorted { Self.creationOrder($0) < Self.creationOrder($1) }
     }
 
     private static func creationOrder(_ context: Context) -> (Int64, Int64) {
@@ -62,7 +62,7 @@ extension MetadataStore {
             let executions = try getExecutionsByContext(candidate.id!)
             guard let first = executions.min(by: { ($0.createTimeSinceEpoch ?? 0, $0.id!) < ($1.createTimeSinceEpoch ?? 0, $1.id!) })
             else { continue }
-            if try getContextsByExecution(first.id!).contains(where: { $0.type == "pipeline" && $0.name == pipeline }) { return candidate }
+            if try getContextsByExecution(first.id!).contains(where: { PipelineRun.pipelineContextTypes.contains($0.type ?? "") && $0.name == pipeline }) { return candidate }
         }
         return nil
     }

@@ -52,6 +52,8 @@ extension StoreDiff {
             case .execution(let node): nodes[NodeKey(kind: .execution, id: node.id!)] = NodeFields(node)
             case .context(let node): nodes[NodeKey(kind: .context, id: node.id!)] = NodeFields(node)
             case .edges(let lines): edges.formUnion(lines)
+            // Where imported entities came from is bookkeeping, not metadata a diff reports.
+            case .origins: break
             case .problem(let error):
                 problems.append(StoreError(error.code, "\(side): \(error.message)", path: error.path, line: error.line))
             }
@@ -171,7 +173,7 @@ extension StoreDiff {
 
     /// Runs whose context was added or removed, or whose executions were added or changed.
     private mutating func describeRuns(old: [NodeKey: NodeFields], newStore: () throws -> MetadataStore?) throws {
-        let runTypes: Set<String> = ["pipeline_run", "run"]
+        let runTypes = Set(PipelineRun.runContextTypes)
         let runContexts = nodes.filter { $0.kind == .context && runTypes.contains($0.type) }
         let executions = nodes.filter { $0.kind == .execution && $0.change != .removed }
         for removed in runContexts where removed.change == .removed {

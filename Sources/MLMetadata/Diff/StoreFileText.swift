@@ -17,6 +17,10 @@ public enum StoreFileText {
     /// where the path does not say the kind, the content does.
     public static func render(_ bytes: [UInt8], path: String) throws -> String {
         let entry = StoreLayout.classify(path)
+        if entry == .origins {
+            return try OriginFile.parse(bytes, path: path).map { "\($0.kind.rawValue) \($0.id) was \($0.source) MLMD id \($0.mlmdID)" }
+                .joined(separator: "\n") + "\n"
+        }
         if entry == .edges || (entry == nil && path.hasSuffix(".jsonl")) {
             return try EdgeFile.parse(bytes, path: path).map(describe).joined(separator: "\n") + "\n"
         }
@@ -35,7 +39,7 @@ public enum StoreFileText {
         case .node(.artifact): return describe(try ProtoJSON.decodeArtifact(json), kind: "artifact")
         case .node(.execution): return describe(try ProtoJSON.decodeExecution(json), kind: "execution")
         case .node(.context): return describe(try ProtoJSON.decodeContext(json), kind: "context")
-        case .edges, nil: break
+        case .edges, .origins, nil: break
         }
         guard object["type_id"] != nil || object["typeId"] != nil else {
             // A type file: artifact, execution or context type, by which base type parses.

@@ -28,6 +28,18 @@ public enum Identifiers {
         derived(["mlmd.context", String(typeID), name])
     }
 
+    /// The id of an artifact or execution imported from an MLMD database: time-ordered by its
+    /// create time (bits 62…22, as a new node's), with bits 21…0 derived from
+    /// `SHA-256("mlmd.import" NUL source NUL kind NUL mlmd id NUL attempt)`, so that two clones
+    /// importing the same database give its nodes the same ids. `attempt` counts up past ids
+    /// that are taken.
+    public static func importedID(source: String, kind: NodeKind, mlmdID: Int64, createTime: Int64, attempt: Int = 0) -> Int64 {
+        let since = max(0, createTime - epochMilliseconds)
+        let low = derived(["mlmd.import", source, kind.rawValue, String(mlmdID), String(attempt)]) & randomMask
+        let id = since << randomBits | low
+        return id == 0 ? 1 : id
+    }
+
     static func derived(_ parts: [String]) -> Int64 {
         let digest = SHA256.hash(data: Array(parts.joined(separator: "\0").utf8))
         var value: UInt64 = 0

@@ -9,6 +9,7 @@ import Foundation
 /// executions/<type stem>/<YYYY-MM-DD>/<xx>/<id>.json    xx: the id's low byte, two hex digits
 /// contexts/<type stem>/<xx>/<id>.json
 /// edges/<YYYY-MM-DD>/<xx>/<batch id>.jsonl              one file per write call that added edges
+/// origins/<source>/<xx>/<batch id>.jsonl                MLMD ids of imported entities, one file per import
 /// ```
 /// A type's stem is its name, or `name@version` for a versioned type.
 enum StoreLayout {
@@ -20,6 +21,7 @@ enum StoreLayout {
 
     static let typesFolder = "types"
     static let edgesFolder = "edges"
+    static let originsFolder = "origins"
 
     static func folder(of kind: NodeKind) -> String {
         switch kind {
@@ -51,6 +53,10 @@ enum StoreLayout {
 
     static func edgePath(batchID: Int64, time: Int64) -> String {
         "\(edgesFolder)/\(day(time))/\(lowByte(batchID))/\(batchID).jsonl"
+    }
+
+    static func originPath(source: String, batchID: Int64) -> String {
+        "\(originsFolder)/\(source)/\(lowByte(batchID))/\(batchID).jsonl"
     }
 
     private static let hex = Array("0123456789abcdef")
@@ -85,6 +91,7 @@ enum StoreLayout {
         case type(TypeKind)
         case node(NodeKind)
         case edges
+        case origins
     }
 
     /// Classifies a store-relative path; nil for paths outside the layout.
@@ -104,6 +111,9 @@ enum StoreLayout {
         case Substring(edgesFolder):
             guard parts.count == 4, parts[3].hasSuffix(".jsonl") else { return nil }
             return .edges
+        case Substring(originsFolder):
+            guard parts.count == 4, parts[3].hasSuffix(".jsonl") else { return nil }
+            return .origins
         default:
             return nil
         }
@@ -123,5 +133,5 @@ enum StoreLayout {
     }
 
     /// The folders that hold store data, in the order a rebuild reads them.
-    static let dataFolders = [typesFolder, "contexts", "artifacts", "executions", edgesFolder]
+    static let dataFolders = [typesFolder, "contexts", "artifacts", "executions", edgesFolder, originsFolder]
 }

@@ -139,6 +139,7 @@ package enum FuzzEntryPoints {
             switch ParsedFile.parse(bytes, path: path) {
             case .problem(let error): outcomes.append(error.code == .internal ? .unexpected(error.message) : .rejected(error.code))
             case .edges: outcomes.append(.unexpected("\(path) parsed as an edge file"))
+            case .origins: outcomes.append(.unexpected("\(path) parsed as an origins file"))
             case .type, .artifact, .execution, .context: outcomes.append(.accepted)
             }
         }

@@ -187,6 +187,41 @@ struct IndexReader {
                           arguments: [edge.childID, edge.parentID]) ?? false
     }
 
+    // MARK: Origins
+
+    /// The store id of an imported entity (the smallest, should two branches disagree).
+    func importedID(source: String, kind: Origin.Kind, mlmdID: Int64) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(id) FROM origin WHERE source = ? AND kind = ? AND mlmd_id = ?"),
+                           arguments: [source, kind.code, mlmdID])
+    }
+
+    /// Every origin of a source: mlmd id → store id, per kind.
+    func origins(source: String) throws -> [Origin.Kind: [Int64: Int64]] {
+        var out: [Origin.Kind: [Int64: Int64]] = [:]
+        let codes = Dictionary(uniqueKeysWithValues: Origin.Kind.allCases.map { ($0.code, $0) })
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT kind, mlmd_id, min(id) FROM origin WHERE source = ? GROUP BY kind, mlmd_id"),
+                                       arguments: [source])
+        while let row = try rows.next() {
+            guard let kind = codes[row[0]] else { continue }
+            out[kind, default: [:]][row[1]] = row[2]
+        }
+        return out
+    }
+
+    /// Where an entity was imported from (every source that brought it in or merged with it).
+    func origins(ofID id: Int64) throws -> [Origin] {
+        let codes = Dictionary(uniqueKeysWithValues: Origin.Kind.allCases.map { ($0.code, $0) })
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT source, kind, mlmd_id FROM origin WHERE id = ? ORDER BY source, kind, mlmd_id"),
+                                arguments: [id]).compactMap { row in
+            codes[row[1]].map { Origin(source: row[0], kind: $0, mlmdID: row[2], id: id) }
+        }
+    }
+
+    /// The import sources the store knows.
+    func originSources() throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT source FROM origin ORDER BY source"))
+    }
+
     /// Whether `ancestor` is `context` itself or reachable through parent links from it.
     func isAncestor(_ ancestor: Int64, of context: Int64) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """

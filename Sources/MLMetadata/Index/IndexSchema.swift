@@ -9,7 +9,7 @@ internal import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 7
+    static let version = 8
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -76,6 +76,8 @@ enum IndexSchema {
         ("edge_by_a", "edge(kind, a, b)"),
         ("edge_by_b", "edge(kind, b, a)"),
         ("edge_by_file", "edge(file_id)"),
+        ("origin_by_id", "origin(id, kind)"),
+        ("origin_by_file", "origin(file_id)"),
     ]
 
     static func dropSecondaryIndexes(_ db: Database) throws {
@@ -192,6 +194,17 @@ enum IndexSchema {
               FROM edge WHERE kind = 1;
             CREATE VIEW attribution AS SELECT a AS artifact_id, b AS context_id, file_id FROM edge WHERE kind = 2;
             CREATE VIEW association AS SELECT a AS execution_id, b AS context_id, file_id FROM edge WHERE kind = 3;
+            -- Imported entities' ids in their MLMD database (origins/ files). Not unique: two
+            -- branches that imported the same rows each add a file, normally with the same ids.
+            CREATE TABLE origin (
+              source TEXT NOT NULL,
+              kind INTEGER NOT NULL,          -- Origin.Kind.code
+              mlmd_id INTEGER NOT NULL,
+              id INTEGER NOT NULL,
+              file_id INTEGER NOT NULL
+            );
+            CREATE INDEX origin_by_mlmd_id ON origin(source, kind, mlmd_id);
+
             CREATE VIEW parent_context AS SELECT a AS child_id, b AS parent_id, file_id FROM edge WHERE kind = 4;
             """)
         try createSecondaryIndexes(db)

@@ -70,6 +70,8 @@ struct IndexWriter {
             }
         case .edges?:
             try db.cachedStatement(sql: "DELETE FROM edge WHERE file_id = ?").execute(arguments: [fileID])
+        case .origins?:
+            try db.cachedStatement(sql: "DELETE FROM origin WHERE file_id = ?").execute(arguments: [fileID])
         case nil:
             break
         }
@@ -210,6 +212,18 @@ struct IndexWriter {
 
     func insertParentContext(_ edge: ParentContext, fileID: Int64) throws {
         try insertEdge(.parentContext, edge.childID, edge.parentID, fileID: fileID)
+    }
+
+    // MARK: Origins
+
+    func insertOrigin(_ origin: Origin, fileID: Int64) throws {
+        try FastStatement(db, "INSERT INTO origin(source, kind, mlmd_id, id, file_id) VALUES (?, ?, ?, ?, ?)").execute { bind in
+            bind.text(origin.source)
+            bind.int(origin.kind.code)
+            bind.int(origin.mlmdID)
+            bind.int(origin.id)
+            bind.int(fileID)
+        }
     }
 
     private func insertEdge(_ kind: IndexSchema.EdgeKind, _ a: Int64, _ b: Int64, fileID: Int64) throws {

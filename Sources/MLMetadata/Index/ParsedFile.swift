@@ -8,6 +8,7 @@ enum ParsedFile: Sendable {
     case execution(Execution)
     case context(Context)
     case edges([EdgeFile.Edge])
+    case origins([Origin])
     /// The file cannot be indexed; the error names the file and, where known, the line.
     case problem(StoreError)
 
@@ -17,7 +18,7 @@ enum ParsedFile: Sendable {
         case .artifact(let node): node.id
         case .execution(let node): node.id
         case .context(let node): node.id
-        case .type, .edges, .problem: nil
+        case .type, .edges, .origins, .problem: nil
         }
     }
 
@@ -56,6 +57,7 @@ enum ParsedFile: Sendable {
             case .node(.execution): return .execution(try parseNode(bytes, as: Execution.self, path: path))
             case .node(.context): return .context(try parseNode(bytes, as: Context.self, path: path))
             case .edges: return .edges(try EdgeFile.parse(bytes, path: path))
+            case .origins: return .origins(try OriginFile.parse(bytes, path: path))
             }
         } catch {
             return .problem(error)

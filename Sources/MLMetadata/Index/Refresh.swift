@@ -448,7 +448,7 @@ struct Refresh {
             case .artifact(let node): try check(node, path: path) ?? content
             case .execution(let node): try check(node, path: path) ?? content
             case .context(let node): try check(node, path: path) ?? content
-            case .type, .edges, .problem: content
+            case .type, .edges, .origins, .problem: content
             }
         }
 

@@ -34,6 +34,7 @@ extension IndexWriter {
         case .execution(let node): try writeNode(node, fileID: fileID, isNew: false, updateFileRow: !sameNode)
         case .context(let node): try writeNode(node, fileID: fileID, isNew: false, updateFileRow: !sameNode)
         case .edges(let edges): try insertEdges(edges, fileID: fileID)
+        case .origins(let origins): for origin in origins { try insertOrigin(origin, fileID: fileID) }
         case .problem(let error):
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO problem(file_id, line, message) VALUES (?, ?, ?)")
                 .execute(arguments: [fileID, error.line, error.message])
@@ -53,7 +54,7 @@ extension IndexWriter {
         case .artifact(let node): node.id
         case .execution(let node): node.id
         case .context(let node): node.id
-        case .edges, .problem: nil
+        case .edges, .origins, .problem: nil
         }
         let fileID = try FastStatement(db, """
             INSERT INTO file(folder, name, id, entity_id, size, mtime_ns, inode, checked_ns, hash)
@@ -70,6 +71,7 @@ extension IndexWriter {
             }
         switch content {
         case .edges(let edges): try insertEdges(edges, fileID: fileID)
+        case .origins(let origins): for origin in origins { try insertOrigin(origin, fileID: fileID) }
         case .artifact(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
         case .execution(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)
         case .context(let node) where try !nodeIndexed(node): try insertNode(node, fileID: fileID)

@@ -77,6 +77,7 @@ struct StoreCheck {
         var typeFiles: [(record: TypeRecord, path: String)] = []
         var nodes: [NodeKind: [Int64: SeenNode]] = [:]
         var edges: [(edge: EdgeFile.Edge, path: String, line: Int)] = []
+        var origins: [(origin: Origin, path: String, line: Int)] = []
     }
 
     func run() throws -> [StoreProblem] {
@@ -115,6 +116,13 @@ struct StoreCheck {
                                                  message: "edge lines are not canonical: each line compact, sorted, unique, ending with a newline"))
                 }
                 for (number, edge) in edges.enumerated() { seen.edges.append((edge, path, number + 1)) }
+            case .origins(let origins):
+                let bytes = try FileSystem.readFile(root + "/" + path)
+                if OriginFile.bytes(origins) != bytes {
+                    problems.append(StoreProblem(kind: .notCanonical, path: path,
+                                                 message: "origin lines are not canonical: each line compact, sorted, unique, ending with a newline"))
+                }
+                for (number, origin) in origins.enumerated() { seen.origins.append((origin, path, number + 1)) }
             }
         }
         checkReferencesAndUniqueness(seen, into: &problems)
@@ -252,6 +260,33 @@ struct StoreCheck {
             }
         }
         checkParentContexts(seen, into: &problems)
+        checkOrigins(seen, into: &problems)
+    }
+
+    /// Each origin names an entity of its kind, and each MLMD id of a source maps to one entity
+    /// (two imports of the same rows on two branches agree unless they started from different stores).
+    private func checkOrigins(_ seen: Seen, into problems: inout [StoreProblem]) {
+        var mapped: [String: (id: Int64, path: String)] = [:]
+        for (origin, path, line) in seen.origins {
+            let exists: Bool = switch origin.kind {
+            case .artifactType, .executionType, .contextType: seen.types[origin.id] != nil
+            case .artifact: seen.nodes[.artifact]?[origin.id] != nil
+            case .execution: seen.nodes[.execution]?[origin.id] != nil
+            case .context: seen.nodes[.context]?[origin.id] != nil
+            }
+            if !exists {
+                problems.append(StoreProblem(kind: .danglingReference, path: path, line: line,
+                                             message: "the origin of \(origin.kind.rawValue) \(origin.id) (MLMD id \(origin.mlmdID)) names no such entity"))
+            }
+            let key = "\(origin.source)/\(origin.kind.rawValue)/\(origin.mlmdID)"
+            if let other = mapped[key], other.id != origin.id {
+                problems.append(StoreProblem(kind: .duplicate, path: path, line: line,
+                                             message: "\(origin.source) MLMD \(origin.kind.rawValue) \(origin.mlmdID) is imported as \(origin.id) here "
+                                                 + "and as \(other.id) in \(other.path)"))
+            } else if mapped[key] == nil {
+                mapped[key] = (origin.id, path)
+            }
+        }
     }
 
     /// Contexts that are their own parent, and parent-context cycles: each cycle (each set of

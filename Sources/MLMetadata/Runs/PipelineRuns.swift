@@ -35,13 +35,20 @@ public struct PipelineRun: Sendable, Hashable {
 
     /// The run's name (its context's name, e.g. TFX's run id).
     public var name: String { context.name ?? "" }
+
+    /// The context types that mark a run: TFX's `pipeline_run` (legacy TFX: `run`), and Kubeflow
+    /// Pipelines' `system.PipelineRun` (v2) and `KfpRun` (v1's metadata writer), as they appear
+    /// in imported databases.
+    public static let runContextTypes = ["pipeline_run", "run", "system.PipelineRun", "KfpRun"]
+    /// The context types that name the pipeline a run belongs to: TFX's `pipeline`, Kubeflow's `system.Pipeline`.
+    public static let pipelineContextTypes: Set<String> = ["pipeline", "system.Pipeline"]
 }
 
 extension MetadataStore {
     /// The pipeline runs in the store, oldest first; with `pipeline`, only that pipeline's.
     public func pipelineRuns(pipeline: String? = nil) throws -> [PipelineRun] {
         var runs: [PipelineRun] = []
-        for typeName in ["pipeline_run", "run"] {
+        for typeName in PipelineRun.runContextTypes {
             for context in try getContextsByType(typeName) {
                 let run = try pipelineRun(context)
                 if pipeline == nil || run.pipeline == pipeline { runs.append(run) }
@@ -60,11 +67,12 @@ extension MetadataStore {
         let outputs = artifacts.filter { outputIDs.contains($0.id!) }
         var pipeline: String?
         if let first = executions.first {
-            pipeline = try getContextsByExecution(first.id!).first { $0.type == "pipeline" }?.name
+            pipeline = try getContextsByExecution(first.id!).first { PipelineRun.pipelineContextTypes.contains($0.type ?? "") }?.name
         }
-        let types = Dictionary(uniqueKeysWithValues: try getArtifactTypes().map { ($0.name, $0) })
+        // By id: two versions of a type share its name (`Examples` 1.0.0 and 2.0.0).
+        let types = Dictionary(try getArtifactTypes().map { ($0.id!, $0) }, uniquingKeysWith: { first, _ in first })
         var metrics: [String: Double] = [:]
-        for artifact in outputs where Self.holdsMetrics(artifact.type.flatMap { types[$0] }) {
+        for artifact in outputs where Self.holdsMetrics(artifact.typeID.flatMap { types[$0] }) {
             for (name, value) in artifact.properties.merging(artifact.customProperties, uniquingKeysWith: { first, _ in first }) {
                 if case .double(let number) = value { metrics["\(artifact.type ?? "").\(name)"] = number }
             }

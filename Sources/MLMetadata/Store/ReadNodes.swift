@@ -150,6 +150,32 @@ extension MetadataStore {
         try events(column: "artifact_id", ids: artifactIDs)
     }
 
+    // MARK: Edges, all at once (exports)
+
+    /// Every attribution (artifact in context), by context then artifact.
+    public func getAttributions() throws -> [Attribution] {
+        try read { reader in
+            try Row.fetchAll(reader.db, sql: "SELECT DISTINCT artifact_id, context_id FROM attribution ORDER BY context_id, artifact_id")
+                .map { Attribution(artifactID: $0[0], contextID: $0[1]) }
+        }
+    }
+
+    /// Every association (execution in context), by context then execution.
+    public func getAssociations() throws -> [Association] {
+        try read { reader in
+            try Row.fetchAll(reader.db, sql: "SELECT DISTINCT execution_id, context_id FROM association ORDER BY context_id, execution_id")
+                .map { Association(executionID: $0[0], contextID: $0[1]) }
+        }
+    }
+
+    /// Every parent-context link, by child then parent.
+    public func getParentContexts() throws -> [ParentContext] {
+        try read { reader in
+            try Row.fetchAll(reader.db, sql: "SELECT DISTINCT child_id, parent_id FROM parent_context ORDER BY child_id, parent_id")
+                .map { ParentContext(childID: $0[0], parentID: $0[1]) }
+        }
+    }
+
     // MARK: - Shared
 
     private func nodes<N: NodeCoding>(_ type: N.Type) throws -> [N] {

@@ -119,6 +119,20 @@ final class WriteTransaction {
         edges.append(edge)
     }
 
+    // MARK: - Origins
+
+    /// Indexes `origins` and queues the call's origins file for their source (one new file per call).
+    func addOrigins(_ origins: [Origin], source: String) throws {
+        guard !origins.isEmpty else { return }
+        var path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
+        while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
+            path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
+        }
+        let fileID = try claim(path, for: "the origins file of this import")
+        for origin in origins { try writer.insertOrigin(origin, fileID: fileID) }
+        queue(path, OriginFile.bytes(origins))
+    }
+
     // MARK: - Completion
 
     /// The journal of this call: every file it writes, with its bytes before and after.

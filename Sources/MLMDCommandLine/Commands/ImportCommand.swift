@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import MLMDInterchange
+import MLMetadata
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import an MLMD database (TFX's metadata.sqlite) into the store, with every id, time and edge.",
+        discussion: """
+            Reads the SQLite file MLMD writes (schema 7 to 10: MLMD 1.1 to 1.17) without changing it, \
+            and writes everything in it in one all-or-nothing step. Importing the same database again \
+            adds only what was recorded since, so a pipeline can keep writing MLMD while you import. \
+            Types and contexts merge with the store's own (same name and version; same type and name). \
+            Each node keeps its MLMD id as its origin: `mlmd show artifact SOURCE#42` finds MLMD's artifact 42.
+            Example: mlmd import pipelines/taxi/metadata.sqlite --store metadata
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The MLMD database: an SQLite file.", valueName: "database"))
+    var database: String
+
+    @OptionGroup var location: StoreLocation
+
+    @Option(help: ArgumentHelp("The name origins are kept under (origins/<source>/); default: the file's name without its extension. "
+                               + "Use the same one for every import of a database.", valueName: "name"))
+    var source: String?
+
+    func run() throws {
+        let sourceName = source ?? Self.defaultSource(for: database)
+        if let problem = Origin.sourceNameProblem(sourceName) {
+            throw CommandError(problem + (source == nil ? "; pass --source NAME" : ""))
+        }
+        let store = try location.open()
+        let reader = MLMDSQLiteReader(path: database)
+        let version = try reader.schemaVersion()
+        let graph = try reader.read()
+        Console.printError("Read \(database) (MLMD schema \(version)): \(graph.counts)")
+        let importer = MLMDImporter(store: store, source: sourceName, progress: Self.progress())
+        let report = try importer.run(graph)
+        if report.isEmpty {
+            Console.print("Nothing new: everything in \(database) was imported before (source '\(sourceName)').")
+        } else {
+            Console.print("Imported \(database) into \(store.path) as source '\(sourceName)':")
+            Console.print(report.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+    }
+
+    /// `metadata` for `…/metadata.sqlite`, with characters a folder name cannot have turned into `-`.
+    static func defaultSource(for path: String) -> String {
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let safe = String(stem.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar)) ? Character(scalar) : "-"
+        })
+        let trimmed = safe.drop { $0 == "." }
+        return String(trimmed.prefix(64))
+    }
+
+    /// A progress line on a terminal.
+    private static func progress() -> (@Sendable (ImportProgress) -> Void)? {
+        guard ProgressBar.standardErrorIsTerminal else { return nil }
+        let nodes = ProgressBar(label: "Importing nodes")
+        let edges = ProgressBar(label: "Importing edges")
+        return { progress in
+            switch progress.phase {
+            case .types: break
+            case .nodes: nodes.update(done: progress.done, total: progress.total)
+            case .edges: edges.update(done: progress.done, total: progress.total)
+            case .writingFiles: FileHandle.standardError.write(Data("Writing the store's files…\n".utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import MLMetadata
+import Testing
+
+/// `mlmd import` and `mlmd export` on the databases the official library wrote
+/// (Tests/MLMDInterchangeTests/Fixtures, scripts/interchange/make_fixtures.py), and the run
+/// commands on what they bring in.
+@Suite struct ImportExportCommandTests {
+    static func fixture(_ name: String) -> String {
+        SampleStoreTests.repositoryRoot + "/Tests/MLMDInterchangeTests/Fixtures/" + name
+    }
+
+    @Test func importsThenImportsNothingNewThenOnlyTheNewRuns() throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        #expect(MLMD.run(["init", store]).status == 0)
+        let first = MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"])
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.output.contains("artifacts: 6 added"), "\(first.output)")
+        #expect(first.errors.contains("MLMD schema 10"), "\(first.errors)")
+        let again = MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"])
+        #expect(again.status == 0)
+        #expect(again.output.contains("Nothing new"), "\(again.output)")
+        let later = MLMD.run(["import", Self.fixture("every-kind-v10-later.sqlite"), "--store", store, "--source", "metadata"])
+        #expect(later.output.contains("artifacts: 1 added"), "\(later.output)")
+        #expect(later.output.contains("executions: 1 added, 1 updated"), "\(later.output)")
+    }
+
+    @Test func theSourceDefaultsToTheFileNameAndFindsNodesByTheirMLMDIDs() throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        let database = folder.file("metadata.sqlite")
+        try FileManager.default.copyItem(atPath: Self.fixture("every-kind-v10.sqlite"), toPath: database)
+        #expect(MLMD.run(["import", database, "--store", store]).status == 0)
+        // MLMD's artifact 1 is the first run's examples.
+        let shown = MLMD.run(["show", "artifact", "metadata#1", "--store", store])
+        #expect(shown.status == 0, "\(shown.errors)")
+        #expect(shown.output.contains("/data/examples/0"), "\(shown.output)")
+        let missing = MLMD.run(["show", "artifact", "metadata#4242", "--store", store])
+        #expect(missing.status == 5)
+    }
+
+    @Test func runsOfImportedTFXAndKubeflowDatabasesFollowTheirRecordedTimes() throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        #expect(MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "tfx"]).status == 0)
+        #expect(MLMD.run(["import", Self.fixture("kubeflow.sqlite"), "--store", store, "--source", "kfp"]).status == 0)
+        let opened = try MetadataStore(path: store)
+        let runs = try opened.pipelineRuns()
+        // The fixtures were written one after the other: TFX's two runs, then Kubeflow's three.
+        #expect(runs.map(\.name) == ["run-0", "run-1", "train-0", "train-1", "train-2-abc12"])
+        #expect(runs.map(\.startTime) == runs.map(\.startTime).sorted())
+        #expect(runs.first?.pipeline == "taxi")
+        #expect(runs.last?.pipeline == "train")
+        #expect(runs.allSatisfy { $0.state == .complete })
+        let listed = MLMD.run(["runs", "--store", store])
+        #expect(listed.status == 0, "\(listed.errors)")
+        for name in ["run-0", "run-1", "train-0", "train-1", "train-2-abc12"] { #expect(listed.output.contains(name), "\(listed.output)") }
+        let diff = MLMD.run(["diff", "--run", "run-0", "--run", "run-1", "--store", store])
+        #expect(diff.status == 0, "\(diff.errors)")
+        #expect(diff.output.contains("Trainer"), "\(diff.output)")
+    }
+
+    @Test func exportWritesADatabaseAndRefusesToOverwriteOne() throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        _ = MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"])
+        let out = folder.file("out.sqlite")
+        let exported = MLMD.run(["export", out, "--store", store])
+        #expect(exported.status == 0, "\(exported.errors)")
+        #expect(exported.output.contains("6 artifacts"), "\(exported.output)")
+        let again = MLMD.run(["export", out, "--store", store])
+        #expect(again.status == 6)
+        #expect(again.errors.contains("--force"))
+        #expect(MLMD.run(["export", out, "--store", store, "--force"]).status == 0)
+        let unknown = MLMD.run(["export", out, "--store", store, "--force", "--ids", "elsewhere"])
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.contains("metadata"), "\(unknown.errors)")
+    }
+
+    @Test func badDatabasesGetAClearErrorAndWriteNothing() throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        let before = folder.files(excluding: "store/.mlmd")
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: folder.file("bad.sqlite")))
+        let notSQLite = MLMD.run(["import", folder.file("bad.sqlite"), "--store", store])
+        #expect(notSQLite.status == 9)
+        #expect(notSQLite.errors.contains("bad.sqlite"), "\(notSQLite.errors)")
+        let missing = MLMD.run(["import", folder.file("none.sqlite"), "--store", store])
+        #expect(missing.status == 5)
+        #expect(folder.files(excluding: "store/.mlmd").filter { !$0.hasSuffix(".sqlite") } == before)
+    }
+}
