@@ -81,6 +81,73 @@ import Testing
         #expect(unknown.errors.contains("metadata"), "\(unknown.errors)")
     }
 
+    @Test func exportsARevisionAndComparesImportedRunsWithLatest() throws {
+        let repository = try GitRepositoryFixture()
+        let store = repository.directory.file("metadata")
+        _ = MLMD.run(["init", store])
+        _ = MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"])
+        _ = try repository.git("add", "-A")
+        _ = try repository.git("commit", "-q", "-m", "import")
+        _ = MLMD.run(["import", Self.fixture("every-kind-v10-later.sqlite"), "--store", store, "--source", "metadata"])
+        // The committed revision has the first import only; the working store has run-2 too.
+        let then = repository.directory.file("then.sqlite")
+        let exported = MLMD.run(["export", then, "--store", store, "--at", "HEAD"])
+        #expect(exported.status == 0, "\(exported.errors)")
+        #expect(exported.output.contains("6 artifacts"), "\(exported.output)")
+        #expect(MLMD.run(["export", repository.directory.file("now.sqlite"), "--store", store]).output.contains("7 artifacts"))
+        // `latest` is the run recorded last, by MLMD's times: run-2, then run-1 before it.
+        let diff = MLMD.run(["diff", "--run", "latest~1", "--run", "latest", "--store", store])
+        #expect(diff.status == 0, "\(diff.errors)")
+        #expect(diff.output.contains("run-1") && diff.output.contains("run-2"), "\(diff.output)")
+    }
+
+    /// An import killed at any point of its write (before the journal, between two files, after
+    /// the index committed) leaves the store as before or fully imported, never in between.
+    @Test(arguments: [("journal-written", 1), ("file-applied", 1), ("file-applied", 20), ("files-applied", 1), ("index-committed", 1)])
+    func anImportKilledAnywhereIsAllOrNothing(point: String, countdown: Int) throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        let killed = try MLMD.binary(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"],
+                                     environment: ["MLMD_TEST_CRASH_POINT": point, "MLMD_TEST_CRASH_COUNTDOWN": String(countdown)])
+        #expect(killed.status == SIGKILL, "exit \(killed.status): \(killed.errors)")
+        // The next open rolls the journal forward (the files were about to be written, or were).
+        let opened = try MetadataStore(path: store)
+        let artifacts = try opened.getArtifacts().count
+        #expect(artifacts == 6, "after a kill at \(point) #\(countdown): \(artifacts) artifacts")
+        #expect(try opened.getEventsByExecutionIDs(opened.getExecutions().compactMap(\.id)).count == 9)
+        #expect(try opened.origins(source: "metadata")[.artifact]?.count == 6)
+        let fsck = MLMD.run(["fsck", "--store", store])
+        #expect(fsck.status == 0, "\(fsck.output)")
+        // And importing again adds nothing.
+        let again = MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"])
+        #expect(again.output.contains("Nothing new"), "\(again.output)")
+    }
+
+    @Test func anImportKilledWhileWritingItsJournalLeavesTheStoreAsItWas() throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        let before = folder.files(excluding: "store/.mlmd")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mlmd"))
+        process.arguments = ["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["MLMD_TEST_CRASH_POINT": "journal-written"]) { $1 }
+        try process.run()
+        process.waitUntilExit()
+        // Killed at the journal, the journal is complete and the next open finishes the import;
+        // killed half-way through writing it, it is torn: cut it in half, as such a kill leaves it.
+        let journal = store + "/.mlmd/journal"
+        if let handle = FileHandle(forUpdatingAtPath: journal) {
+            try handle.truncate(atOffset: max(0, try handle.seekToEnd() / 2))
+            try handle.close()
+        }
+        let opened = try MetadataStore(path: store)
+        #expect(try opened.getArtifacts().isEmpty)
+        #expect(try opened.importSources().isEmpty)
+        #expect(folder.files(excluding: "store/.mlmd") == before)
+    }
+
     @Test func badDatabasesGetAClearErrorAndWriteNothing() throws {
         let folder = TemporaryDirectory()
         let store = folder.file("store")
