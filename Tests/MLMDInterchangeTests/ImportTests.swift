@@ -89,6 +89,42 @@ import Testing
         #expect(try store.importSources().isEmpty)
     }
 
+    @Test(arguments: [1, 2, 5, 7])
+    func anImportInManyBatchesIsTheSameImport(batchSize: Int) throws {
+        let scratch = try Scratch()
+        let store = try MetadataStore(path: scratch.path("store"))
+        var importer = MLMDImporter(store: store, source: "metadata")
+        importer.batchSize = batchSize
+        try importer.run(MLMDSQLiteReader(path: Fixtures.path("every-kind-v10.sqlite")).read())
+        try ImportedView(store: store, source: "metadata").expectEqual(to: Fixtures.expected("every-kind-v10"))
+        let later = try importer.run(MLMDSQLiteReader(path: Fixtures.path("every-kind-v10-later.sqlite")).read())
+        #expect(later.executions.updated == 1 && later.artifacts.added == 1)
+        try ImportedView(store: store, source: "metadata").expectEqual(to: Fixtures.expected("every-kind-v10-later"))
+    }
+
+    @Test func aBatchFailingAfterOthersCommittedUndoesThemAll() throws {
+        let scratch = try Scratch()
+        let store = try MetadataStore(path: scratch.path("store"))
+        // The store's own `Model` type lacks `accuracy`: the import's first batch adds it (a rewrite).
+        try store.putArtifactType(ArtifactType(name: "Model", baseType: .model))
+        let before = try scratch.files(in: "store")
+        var graph = try MLMDSQLiteReader(path: Fixtures.path("every-kind-v10.sqlite")).read()
+        // The last execution names a type the database does not have: found in a late batch.
+        graph.executions[graph.executions.count - 1].typeID = 4242
+        var importer = MLMDImporter(store: store, source: "metadata")
+        importer.batchSize = 2
+        let error = try #require(throws: StoreError.self) { try importer.run(graph) }
+        #expect(error.field == "type_id")
+        #expect(try scratch.files(in: "store") == before)
+        #expect(try store.getArtifacts().isEmpty && store.getContexts().isEmpty)
+        #expect(try store.getArtifactType("Model").properties.isEmpty)
+        #expect(try store.importSources().isEmpty)
+        // And the store takes the import afterwards.
+        graph.executions[graph.executions.count - 1].typeID = graph.executionTypes[0].id
+        try importer.run(graph)
+        #expect(try store.getArtifacts().count == 6)
+    }
+
     @Test func oldIDsFindTheirNodes() throws {
         let scratch = try Scratch()
         let store = try MetadataStore(path: scratch.path("store"))

@@ -26,6 +26,14 @@ struct ImportCommand: ParsableCommand {
                                + "Use the same one for every import of a database.", valueName: "name"))
     var source: String?
 
+    @Option(help: ArgumentHelp("New nodes per write batch: each batch is one journaled write of the store, and memory grows with it.",
+                               valueName: "count"))
+    var batchSize = 25_000
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+    }
+
     func run() throws {
         let sourceName = source ?? Self.defaultSource(for: database)
         if let problem = Origin.sourceNameProblem(sourceName) {
@@ -36,7 +44,8 @@ struct ImportCommand: ParsableCommand {
         let version = try reader.schemaVersion()
         let graph = try reader.read()
         Console.printError("Read \(database) (MLMD schema \(version)): \(graph.counts)")
-        let importer = MLMDImporter(store: store, source: sourceName, progress: Self.progress())
+        var importer = MLMDImporter(store: store, source: sourceName, progress: Self.progress())
+        importer.batchSize = batchSize
         let report = try importer.run(graph)
         if report.isEmpty {
             Console.print("Nothing new: everything in \(database) was imported before (source '\(sourceName)').")

@@ -1,7 +1,12 @@
 import MLMetadata
 
-/// Brings an ``MLMDGraph`` into a store: one all-or-nothing write that keeps every time, merges
-/// what the store already has, and records each entity's MLMD id (its origin).
+/// Brings an ``MLMDGraph`` into a store, all or nothing, keeping every time, merging what the
+/// store already has, and recording each entity's MLMD id (its origin).
+///
+/// The import is written in batches of ``batchSize`` nodes, each one journaled write, so that
+/// memory stays bounded; the last batch holds the edges, the updates and every origin, and the
+/// store's import record makes the batches one: killed at any point, the store holds none of the
+/// import or all of it.
 ///
 /// * Types merge with the stored type of the same name and version (new properties are added).
 /// * Contexts merge with the stored context of the same type and name; artifacts and executions
@@ -24,6 +29,8 @@ public struct MLMDImporter {
     public let source: String
     /// Called as the import goes on, for a progress line.
     public var progress: (@Sendable (ImportProgress) -> Void)?
+    /// New nodes per batch (each batch is one journaled write of the store).
+    public var batchSize = 25_000
 
     public init(store: MetadataStore, source: String, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
         self.store = store
@@ -34,16 +41,46 @@ public struct MLMDImporter {
     /// Imports `graph`; returns what was added, updated and merged.
     @discardableResult
     public func run(_ graph: MLMDGraph) throws -> ImportReport {
-        try store.importing(source: source) { transaction in
-            var run = ImportRun(transaction: transaction, known: try transaction.knownOrigins(), progress: progress,
-                                total: graph.artifacts.count + graph.executions.count + graph.contexts.count)
-            try run.types(graph)
-            try run.nodes(graph.contexts, kind: .context, typeKind: .contextType)
-            try run.nodes(graph.artifacts, kind: .artifact, typeKind: .artifactType)
-            try run.nodes(graph.executions, kind: .execution, typeKind: .executionType)
-            try run.edges(graph)
-            progress?(ImportProgress(phase: .writingFiles, done: 0, total: 0))
-            return run.report
+        let progress = self.progress
+        // The nodes in batches of `batchSize`: contexts first, then artifacts, then executions (a
+        // batch may hold the end of one kind and the start of the next).
+        typealias Step = (inout ImportRun, ImportTransaction) throws -> Void
+        let size = max(1, batchSize)
+        var chunks: [[Step]] = [[]]
+        var room = size
+        func add<N: ImportableNode>(_ nodes: [N], kind: Origin.Kind, typeKind: Origin.Kind) {
+            var start = 0
+            while start < nodes.count {
+                if room == 0 {
+                    chunks.append([])
+                    room = size
+                }
+                let slice = nodes[start..<min(start + room, nodes.count)]
+                chunks[chunks.count - 1].append { run, transaction in try run.nodes(slice, kind: kind, typeKind: typeKind, in: transaction) }
+                room -= slice.count
+                start += slice.count
+            }
+        }
+        add(graph.contexts, kind: .context, typeKind: .contextType)
+        add(graph.artifacts, kind: .artifact, typeKind: .artifactType)
+        add(graph.executions, kind: .execution, typeKind: .executionType)
+        return try store.importing(source: source) { session in
+            var run = ImportRun(progress: progress, total: graph.artifacts.count + graph.executions.count + graph.contexts.count)
+            let last = chunks.popLast()
+            for (index, chunk) in chunks.enumerated() {
+                try session.batch { transaction in
+                    if index == 0 { try run.start(graph, in: transaction) }
+                    for step in chunk { try step(&run, transaction) }
+                }
+            }
+            return try session.finish { transaction in
+                if chunks.isEmpty { try run.start(graph, in: transaction) }
+                for step in last ?? [] { try step(&run, transaction) }
+                try run.applyUpdates(in: transaction)
+                try run.edges(graph, in: transaction)
+                progress?(ImportProgress(phase: .writingFiles, done: 0, total: 0))
+                return run.report
+            }
         }
     }
 }
@@ -102,31 +139,34 @@ public struct ImportProgress: Sendable, Hashable {
 
 /// The state of one import: the id maps from MLMD's ids to the store's.
 private struct ImportRun {
-    let transaction: ImportTransaction
     /// What earlier imports of the source brought in, then what this one adds.
-    var ids: [Origin.Kind: [Int64: Int64]]
+    var ids: [Origin.Kind: [Int64: Int64]] = [:]
     let progress: (@Sendable (ImportProgress) -> Void)?
     let total: Int
     var done = 0
     var report = ImportReport()
+    /// Nodes imported before and changed in the source since: rewritten in the last batch.
+    var updates: [(ImportTransaction) throws -> Void] = []
 
-    init(transaction: ImportTransaction, known: [Origin.Kind: [Int64: Int64]], progress: (@Sendable (ImportProgress) -> Void)?, total: Int) {
-        self.transaction = transaction
-        self.ids = known
+    init(progress: (@Sendable (ImportProgress) -> Void)?, total: Int) {
         self.progress = progress
         self.total = total
     }
 
-    // MARK: Types
-
-    mutating func types(_ graph: MLMDGraph) throws {
-        for type in graph.artifactTypes { try put(type) }
-        for type in graph.executionTypes { try put(type) }
-        for type in graph.contextTypes { try put(type) }
+    /// The first batch: what earlier imports brought in, and the types.
+    mutating func start(_ graph: MLMDGraph, in transaction: ImportTransaction) throws {
+        ids = try transaction.knownOrigins()
+        for type in graph.artifactTypes { try put(type, in: transaction) }
+        for type in graph.executionTypes { try put(type, in: transaction) }
+        for type in graph.contextTypes { try put(type, in: transaction) }
         progress?(ImportProgress(phase: .types, done: graph.counts.types, total: graph.counts.types))
     }
 
-    private mutating func put<T: MetadataType>(_ type: T) throws {
+    mutating func applyUpdates(in transaction: ImportTransaction) throws {
+        for update in updates { try update(transaction) }
+    }
+
+    private mutating func put<T: MetadataType>(_ type: T, in transaction: ImportTransaction) throws {
         guard let mlmdID = type.id else { return }
         let kind = Origin.Kind(T.kind)
         let known = ids[kind]?[mlmdID]
@@ -142,7 +182,8 @@ private struct ImportRun {
 
     // MARK: Nodes
 
-    mutating func nodes<N: ImportableNode>(_ nodes: [N], kind: Origin.Kind, typeKind: Origin.Kind) throws {
+    mutating func nodes<N: ImportableNode>(_ nodes: ArraySlice<N>, kind: Origin.Kind, typeKind: Origin.Kind,
+                                           in transaction: ImportTransaction) throws {
         for source in nodes {
             guard let mlmdID = source.id, let mlmdTypeID = source.typeID else { continue }
             guard let typeID = ids[typeKind]?[mlmdTypeID] else {
@@ -162,10 +203,11 @@ private struct ImportRun {
                 if node == stored {
                     tally(N.kind) { $0.unchanged += 1 }
                 } else {
-                    try node.replace(mlmdID: mlmdID, in: transaction)
+                    let changed = node
+                    updates.append { try changed.replace(mlmdID: mlmdID, in: $0) }
                     tally(N.kind) { $0.updated += 1 }
                 }
-            } else if let existing = try merged(node) {
+            } else if let existing = try merged(node, in: transaction) {
                 transaction.recordOrigin(kind, mlmdID: mlmdID, id: existing)
                 ids[kind, default: [:]][mlmdID] = existing
                 tally(N.kind) { $0.merged += 1 }
@@ -182,7 +224,7 @@ private struct ImportRun {
 
     /// The stored node the source's node merges with: a context of the same type and name, an
     /// artifact or execution with the same external id.
-    private func merged<N: ImportableNode>(_ node: N) throws -> Int64? {
+    private func merged<N: ImportableNode>(_ node: N, in transaction: ImportTransaction) throws -> Int64? {
         if N.kind == .context, let name = node.name, let typeID = node.typeID {
             return try transaction.contextID(typeID: typeID, name: name)
         }
@@ -202,7 +244,7 @@ private struct ImportRun {
 
     // MARK: Edges
 
-    mutating func edges(_ graph: MLMDGraph) throws {
+    mutating func edges(_ graph: MLMDGraph, in transaction: ImportTransaction) throws {
         let total = graph.counts.edges
         var done = 0
         func step() {
@@ -223,12 +265,12 @@ private struct ImportRun {
             step()
         }
         for edge in graph.attributions {
-            try add(Attribution(artifactID: try id(.artifact, edge.artifactID, in: "Attribution"),
+            try add(in: transaction, Attribution(artifactID: try id(.artifact, edge.artifactID, in: "Attribution"),
                                 contextID: try id(.context, edge.contextID, in: "Attribution")))
             step()
         }
         for edge in graph.associations {
-            try add(Association(executionID: try id(.execution, edge.executionID, in: "Association"),
+            try add(in: transaction, Association(executionID: try id(.execution, edge.executionID, in: "Association"),
                                 contextID: try id(.context, edge.contextID, in: "Association")))
             step()
         }
@@ -246,11 +288,11 @@ private struct ImportRun {
         progress?(ImportProgress(phase: .edges, done: done, total: total))
     }
 
-    private mutating func add(_ edge: Attribution) throws {
+    private mutating func add(in transaction: ImportTransaction, _ edge: Attribution) throws {
         if try transaction.exists(edge) { report.edgesUnchanged += 1 } else { try transaction.add(edge); report.edgesAdded += 1 }
     }
 
-    private mutating func add(_ edge: Association) throws {
+    private mutating func add(in transaction: ImportTransaction, _ edge: Association) throws {
         if try transaction.exists(edge) { report.edgesUnchanged += 1 } else { try transaction.add(edge); report.edgesAdded += 1 }
     }
 

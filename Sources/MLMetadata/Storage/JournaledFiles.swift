@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,6 +17,8 @@ import Darwin
 /// and only paths of the store's layout are written.
 final class JournaledFiles: @unchecked Sendable {
     let root: String
+    /// The absolute path of the folder with the journal, `tmp/` and the import record.
+    let privateFolder: String
     private let journalPath: String
     private let temporaryFolder: String
     private let descriptor: Int32
@@ -26,10 +29,13 @@ final class JournaledFiles: @unchecked Sendable {
     /// Names temporary files uniquely within the process (the pid makes them unique across).
     private let counter = NSLock()
     private var nextTemporary = 0
+    /// The import record's descriptor (and lock) while this process writes an import in batches.
+    let importRecord = Mutex<Int32?>(nil)
 
     /// - Parameter privateFolder: the absolute path of the folder with the journal and `tmp/`.
     init(root: String, privateFolder: String) throws(StoreError) {
         self.root = root
+        self.privateFolder = privateFolder
         self.journalPath = privateFolder + "/journal"
         self.temporaryFolder = privateFolder + "/tmp"
         var info = stat()

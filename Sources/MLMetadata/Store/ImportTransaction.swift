@@ -8,7 +8,8 @@ package final class ImportTransaction {
     private let transaction: WriteTransaction
     /// The name of the source database, the folder of its origins file.
     package let source: String
-    private var origins: [Origin] = []
+    /// The origins this batch recorded; the session writes them all in its last batch.
+    private(set) var origins: [Origin] = []
 
     init(transaction: WriteTransaction, source: String) {
         self.transaction = transaction
@@ -170,22 +171,93 @@ package final class ImportTransaction {
         try transaction.add(.parentContext(edge))
     }
 
-    /// Writes this call's origins file; called once the importer is done.
-    func finish() throws {
-        try transaction.addOrigins(origins, source: source)
+    /// Writes the origins of the whole import (this batch's and `earlier`); the last batch does.
+    func writeOrigins(with earlier: [Origin]) throws {
+        try transaction.addOrigins(earlier + origins, source: source)
+    }
+}
+
+/// An import written in several journaled batches and yet all or nothing (``PendingImport``):
+/// the last batch writes every origin of the session (one of its files is the token that says
+/// the import finished). Killed before the last batch is complete, the next open removes what
+/// the earlier batches created and restores what they rewrote; a failure in the process does so
+/// at once.
+package final class ImportSession {
+    private let store: MetadataStore
+    package let source: String
+    private var origins: [Origin] = []
+    /// Whether a batch before the last has written (and so the import record is open).
+    private var started = false
+
+    init(store: MetadataStore, source: String) {
+        self.store = store
+        self.source = source
+    }
+
+    /// One batch before the last. What it rewrites is recorded (old bytes), so keep that small
+    /// (merged types); updates of many nodes belong in the last batch.
+    package func batch<T>(_ body: (ImportTransaction) throws -> T) throws -> T {
+        try run(last: false, body)
+    }
+
+    /// The last batch: everything else (updates of earlier imports, merged types), and every
+    /// origin of the session.
+    package func finish<T>(_ body: (ImportTransaction) throws -> T) throws -> T {
+        let result = try run(last: true, body)
+        try store.core.files.finishImport()
+        return result
+    }
+
+    private func run<T>(last: Bool, _ body: (ImportTransaction) throws -> T) throws -> T {
+        let core = store.core
+        let sync = core.options.durability == .full
+        var batchOrigins: [Origin] = []
+        let result = try core.write({ transaction in
+            let importer = ImportTransaction(transaction: transaction, source: self.source)
+            let result = try body(importer)
+            if last { try importer.writeOrigins(with: self.origins) }
+            batchOrigins = importer.origins
+            return result
+        }, beforeJournal: { journal in
+            if last {
+                guard self.started else { return }
+                // The token: a file only this batch creates. Found on disk, it says the import finished.
+                guard let token = journal.entries.first(where: { $0.old == nil })?.path else {
+                    throw StoreError(.internal, "the last batch of an import creates no file to mark it complete")
+                }
+                try core.files.recordImport(created: [], token: token, start: false, sync: sync)
+            } else {
+                try core.files.recordImport(created: journal.entries.filter { $0.old == nil }.map(\.path),
+                                            rewritten: journal.entries.compactMap { entry in entry.old.map { (entry.path, $0) } },
+                                            token: nil, start: !self.started, sync: sync)
+                self.started = true
+            }
+        })
+        if !last { origins += batchOrigins }
+        return result
+    }
+
+    /// Removes what the batches written so far created (a later batch failed in this process).
+    func abandon() throws {
+        guard started else { return }
+        started = false
+        store.core.files.releaseImport()
+        try store.core.undoUnfinishedImport()
     }
 }
 
 extension MetadataStore {
-    /// Runs `body` as one all-or-nothing write that imports from `source` (see
-    /// ``ImportTransaction``): killed at any point, the store holds all of it or none.
-    package func importing<T>(source: String, _ body: (ImportTransaction) throws -> T) throws -> T {
+    /// Runs `body`, an import from `source` written in batches (``ImportSession``): whatever
+    /// happens, killed at any point or failing in any batch, the store holds all of it or none.
+    package func importing<T>(source: String, _ body: (ImportSession) throws -> T) throws -> T {
         if let problem = Origin.sourceNameProblem(source) { throw StoreError.invalidArgument(problem, field: "source") }
-        return try core.write { transaction in
-            let importer = ImportTransaction(transaction: transaction, source: source)
-            let result = try body(importer)
-            try importer.finish()
-            return result
+        let session = ImportSession(store: self, source: source)
+        do {
+            return try body(session)
+        } catch {
+            // If even the undo fails, the record stays behind and the next open finishes it.
+            try? session.abandon()
+            throw error
         }
     }
 

@@ -227,19 +227,22 @@ final class StoreCore: Sendable {
     /// while this store object was open, or an edit in place that kept the folder unchanged), the
     /// call is rolled back, that file and every changed folder reindexed, and the call run again
     /// on the fresh index.
-    func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+    ///
+    /// `beforeJournal` sees the call's journal before it is written (an import records the
+    /// files its batch creates, ``PendingImport``).
+    func write<T>(_ body: (WriteTransaction) throws -> T, beforeJournal: ((Journal) throws -> Void)? = nil) throws -> T {
         if let readOnly { throw readOnly }
         return try IndexDatabase.describingFailures("write the index cache") { try withDamageRecovery {
             try lock.withLock {
                 try index.pool.writeWithoutTransaction { db in
                     // A writer in another process may have died mid-write.
-                    if files.hasPending {
+                    if files.hasPending || (files.hasPendingImport && !files.isImporting) {
                         try db.inTransaction { _ = try Self.recover(files, db: db); return .commit }
                     }
                     var attempts = 0
                     while true {
                         do {
-                            return try attempt(body, db: db)
+                            return try attempt(body, beforeJournal: beforeJournal, db: db)
                         } catch let stale as WriteTransaction.StaleIndex {
                             attempts += 1
                             // Each retry reindexes the file that moved; a file that keeps
@@ -263,7 +266,7 @@ final class StoreCore: Sendable {
         } }
     }
 
-    private func attempt<T>(_ body: (WriteTransaction) throws -> T, db: Database) throws -> T {
+    private func attempt<T>(_ body: (WriteTransaction) throws -> T, beforeJournal: ((Journal) throws -> Void)?, db: Database) throws -> T {
         var result: T?
         var journal: Journal?
         do {
@@ -272,6 +275,7 @@ final class StoreCore: Sendable {
                 result = try body(transaction)
                 let changes = try transaction.finish()
                 if !changes.entries.isEmpty {
+                    try beforeJournal?(changes)
                     let folders = transaction.foldersBefore(changes)
                     try files.begin(changes, sync: options.durability == .full)
                     journal = changes
@@ -322,12 +326,13 @@ final class StoreCore: Sendable {
     /// warning says so.
     static func recover(_ files: JournaledFiles, db: Database) throws -> [StoreError] {
         try files.removeTemporaryFiles()
+        var warnings: [StoreError] = []
         switch try files.pending() {
         case nil:
-            return []
+            break
         case .refused(let warning)?:
             try files.clear()
-            return [warning]
+            warnings.append(warning)
         case .journal(let journal)?:
             let writer = IndexWriter(db: db)
             let folders = FileSystem.Folders(root: files.root)
@@ -338,8 +343,59 @@ final class StoreCore: Sendable {
                                    signature: FileSystem.signature(files.root + "/" + entry.path), hash: bytes.map(ContentHash.of))
             }
             try files.clear()
-            return []
         }
+        if let warning = try undoUnfinishedImport(files, db: db) { warnings.append(warning) }
+        return warnings
+    }
+
+    /// Undoes an import this process gave up part-way (see ``ImportSession/abandon()``).
+    func undoUnfinishedImport() throws {
+        try IndexDatabase.describingFailures("write the index cache") {
+            try lock.withLock {
+                try index.pool.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        _ = try Self.undoUnfinishedImport(files, db: db)
+                        return .commit
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes what the batches of an import that did not finish created (see ``PendingImport``);
+    /// the warning says so. A record from another store folder is cleared without touching files.
+    static func undoUnfinishedImport(_ files: JournaledFiles, db: Database) throws -> StoreError? {
+        guard let (record, clear) = try files.unfinishedImport() else { return nil }
+        let label = StoreLayout.privateFolder + "/import-pending"
+        guard record.storeInode == files.storeInode else {
+            try clear()
+            return StoreError(.failedPrecondition, "the record of an unfinished import written by another store folder (a clone or a copy) "
+                + "was not replayed and has been cleared; no file was changed", path: label)
+        }
+        if record.tokens.contains(where: { StoreLayout.isDataPath($0) && FileSystem.exists(files.root + "/" + $0) }) {
+            try clear()
+            return nil
+        }
+        let writer = IndexWriter(db: db)
+        let folders = FileSystem.Folders(root: files.root)
+        var removed = 0
+        for path in record.created.reversed() where StoreLayout.isDataPath(path) {
+            if FileSystem.signature(files.root + "/" + path) != nil {
+                try files.put(nil, at: path, folders: folders)
+                removed += 1
+            }
+            try writer.reindex(path: path, content: nil, signature: nil, hash: nil)
+        }
+        // A file rewritten by several batches gets the bytes the first one saw.
+        var restored: Set<String> = []
+        for (path, old) in record.rewritten where StoreLayout.isDataPath(path) && restored.insert(path).inserted {
+            try files.put(old, at: path, folders: folders)
+            try writer.reindex(path: path, content: ParsedFile.parse(old, path: path), signature: FileSystem.signature(files.root + "/" + path),
+                               hash: ContentHash.of(old))
+        }
+        try clear()
+        return StoreError(.aborted, "an import that was stopped before its last batch was undone: \(removed) files it created were removed"
+            + (restored.isEmpty ? "" : " and \(restored.count) it changed restored"), path: label)
     }
 }
 

@@ -25,8 +25,11 @@ final class WriteTransaction {
         var path: String
     }
 
-    private var edges: [EdgeFile.Edge] = []
-    private var edgeFile: (path: String, id: Int64)?
+    /// This call's edge files, the last one still filling; each holds at most ``edgesPerFile``.
+    private var edgeFiles: [(path: String, id: Int64, edges: [EdgeFile.Edge])] = []
+    /// Big calls (an import) spread their edges over several files, so that no edge file grows
+    /// beyond what a diff or an editor shows comfortably (about 2 MB).
+    static let edgesPerFile = 10_000
 
     init(core: StoreCore, db: Database) {
         self.core = core
@@ -99,46 +102,46 @@ final class WriteTransaction {
 
     /// Adds an edge to this call's edge file (created on first use) and to the index.
     func add(_ edge: EdgeFile.Edge) throws {
-        let fileID: Int64
-        if let edgeFile {
-            fileID = edgeFile.id
-        } else {
+        if edgeFiles.isEmpty || edgeFiles[edgeFiles.count - 1].edges.count >= Self.edgesPerFile {
             var path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
             while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
                 path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
             }
-            fileID = try claim(path, for: "the edge file of this call")
-            edgeFile = (path, fileID)
+            edgeFiles.append((path, try claim(path, for: "the edge file of this call"), []))
         }
+        let fileID = edgeFiles[edgeFiles.count - 1].id
         switch edge {
         case .event(let event): try writer.insertEvent(event, fileID: fileID)
         case .attribution(let edge): try writer.insertAttribution(edge, fileID: fileID)
         case .association(let edge): try writer.insertAssociation(edge, fileID: fileID)
         case .parentContext(let edge): try writer.insertParentContext(edge, fileID: fileID)
         }
-        edges.append(edge)
+        edgeFiles[edgeFiles.count - 1].edges.append(edge)
     }
 
     // MARK: - Origins
 
-    /// Indexes `origins` and queues the call's origins file for their source (one new file per call).
+    /// Indexes `origins` and queues new origins files for their source (at most
+    /// ``edgesPerFile`` lines each).
     func addOrigins(_ origins: [Origin], source: String) throws {
-        guard !origins.isEmpty else { return }
-        var path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
-        while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
-            path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
+        for start in stride(from: 0, to: origins.count, by: Self.edgesPerFile) {
+            let chunk = Array(origins[start..<min(start + Self.edgesPerFile, origins.count)])
+            var path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
+            while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
+                path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
+            }
+            let fileID = try claim(path, for: "an origins file of this import")
+            for origin in chunk { try writer.insertOrigin(origin, fileID: fileID) }
+            queue(path, OriginFile.bytes(chunk))
         }
-        let fileID = try claim(path, for: "the origins file of this import")
-        for origin in origins { try writer.insertOrigin(origin, fileID: fileID) }
-        queue(path, OriginFile.bytes(origins))
     }
 
     // MARK: - Completion
 
     /// The journal of this call: every file it writes, with its bytes before and after.
     func finish() throws -> Journal {
-        if let edgeFile, !edges.isEmpty {
-            queue(edgeFile.path, EdgeFile.bytes(edges))
+        for file in edgeFiles where !file.edges.isEmpty {
+            queue(file.path, EdgeFile.bytes(file.edges))
         }
         var entries: [Journal.Entry] = []
         for path in pendingOrder {

@@ -124,6 +124,38 @@ import Testing
         #expect(again.output.contains("Nothing new"), "\(again.output)")
     }
 
+    /// The same import of 19 nodes in four batches of at most five (the types and 5 contexts: 13
+    /// files; 5 artifacts; 1 artifact and 4 executions; 4 executions, the edge file and the origins
+    /// file): killed in any batch but the last, the next open undoes the batches written; killed
+    /// once the last batch's journal is complete, it finishes.
+    @Test(arguments: [("journal-written", 1, false), ("index-committed", 1, false), ("index-committed", 3, false),
+                      ("file-applied", 9, false), ("file-applied", 20, false),
+                      ("journal-written", 4, true), ("file-applied", 26, true), ("index-committed", 4, true)])
+    func anImportInBatchesKilledAnywhereIsAllOrNothing(point: String, countdown: Int, completes: Bool) throws {
+        let folder = TemporaryDirectory()
+        let store = folder.file("store")
+        _ = MLMD.run(["init", store])
+        _ = MLMD.run(["types", "--store", store])
+        let before = folder.files(excluding: "store/.mlmd")
+        let killed = try MLMD.binary(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata", "--batch-size", "5"],
+                                     environment: ["MLMD_TEST_CRASH_POINT": point, "MLMD_TEST_CRASH_COUNTDOWN": String(countdown)])
+        #expect(killed.status == SIGKILL, "exit \(killed.status): \(killed.errors)")
+        let opened = try MetadataStore(path: store)
+        if completes {
+            #expect(try opened.getArtifacts().count == 6)
+            #expect(try opened.getEventsByExecutionIDs(opened.getExecutions().compactMap(\.id)).count == 9)
+            #expect(try opened.origins(source: "metadata")[.artifact]?.count == 6)
+        } else {
+            #expect(opened.warnings.contains { $0.message.contains("was undone") }, "\(opened.warnings)")
+            #expect(try opened.getArtifacts().isEmpty && opened.getContexts().isEmpty && opened.getArtifactTypes().isEmpty)
+            #expect(folder.files(excluding: "store/.mlmd") == before)
+        }
+        #expect(MLMD.run(["fsck", "--store", store]).status == 0)
+        let again = MLMD.run(["import", Self.fixture("every-kind-v10.sqlite"), "--store", store, "--source", "metadata", "--batch-size", "5"])
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(try MetadataStore(path: store).getArtifacts().count == 6)
+    }
+
     @Test func anImportKilledWhileWritingItsJournalLeavesTheStoreAsItWas() throws {
         let folder = TemporaryDirectory()
         let store = folder.file("store")
