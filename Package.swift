@@ -26,6 +26,8 @@ let package = Package(
     ] + (server ? [
         // MLMD's gRPC service over a store; `mlmd serve` runs it.
         .executable(name: "mlmd-serve", targets: ["mlmd-serve"]),
+        // Import from a running MLMD service; `mlmd import grpc://HOST:PORT` runs it.
+        .executable(name: "mlmd-import-grpc", targets: ["mlmd-import-grpc"]),
     ] : []),
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -127,16 +129,53 @@ let package = Package(
             ],
             exclude: ["README.md", "Generated/VERSIONS"]
         ),
-        // The MetadataStoreService over a store: wire conversions, the 52 calls, git commits of runs.
+        // MLMD's wire messages and the store's model, both ways (the server and the gRPC import).
+        .target(
+            name: "MLMDWire",
+            dependencies: [
+                "MLMetadata",
+                "MLMDInterchange",
+                "MLMDServiceProtocol",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The MetadataStoreService over a store: the 52 calls, git commits of runs.
         .target(
             name: "MLMDServer",
             dependencies: [
                 "MLMetadata",
                 "MLMetadataGit",
                 "MLMDServiceProtocol",
+                "MLMDWire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Reading a running MLMD service through its API, for `mlmd import grpc://…`.
+        .target(
+            name: "MLMDInterchangeGRPC",
+            dependencies: [
+                "MLMetadata",
+                "MLMDInterchange",
+                "MLMDServiceProtocol",
+                "MLMDWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `mlmd-import-grpc`: `mlmd import grpc://…` execs it.
+        .executableTarget(
+            name: "mlmd-import-grpc",
+            dependencies: [
+                "MLMDInterchangeGRPC",
+                "MLMDInterchange",
+                "MLMetadata",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -176,7 +215,8 @@ let package = Package(
     ] + (server ? [
         .testTarget(
             name: "MLMDServerTests",
-            dependencies: ["MLMDServer", "MLMDServiceProtocol", "MLMetadata", "MLMetadataGit", "mlmd-serve",
+            dependencies: ["MLMDServer", "MLMDServiceProtocol", "MLMDWire", "MLMDInterchange", "MLMDInterchangeGRPC", "MLMetadata",
+                           "MLMetadataGit", "mlmd", "mlmd-serve", "mlmd-import-grpc",
                            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings

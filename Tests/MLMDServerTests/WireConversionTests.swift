@@ -4,6 +4,7 @@ import MLMetadata
 import SwiftProtobuf
 import Testing
 @testable import MLMDServer
+import MLMDWire
 
 /// The wire conversions keep every field, and proto2's presence, in both directions.
 @Suite struct WireConversionTests {

@@ -17,7 +17,8 @@ struct ImportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The MLMD database: an SQLite file.", valueName: "database"))
+    @Argument(help: ArgumentHelp("The MLMD database: an SQLite file, or grpc://HOST:PORT for a running MLMD service "
+                                 + "(needs mlmd-import-grpc, built with `swift build --product mlmd-import-grpc`).", valueName: "database"))
     var database: String
 
     @OptionGroup var location: StoreLocation
@@ -35,6 +36,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if database.hasPrefix("grpc://") { try importFromService() }
         let sourceName = source ?? Self.defaultSource(for: database)
         if let problem = Origin.sourceNameProblem(sourceName) {
             throw CommandError(problem + (source == nil ? "; pass --source NAME" : ""))
@@ -47,12 +49,15 @@ struct ImportCommand: ParsableCommand {
         var importer = MLMDImporter(store: store, source: sourceName, progress: Self.progress())
         importer.batchSize = batchSize
         let report = try importer.run(graph)
-        if report.isEmpty {
-            Console.print("Nothing new: everything in \(database) was imported before (source '\(sourceName)').")
-        } else {
-            Console.print("Imported \(database) into \(store.path) as source '\(sourceName)':")
-            Console.print(report.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        }
+        Console.print(report.summary(of: database, into: store.path, source: sourceName))
+    }
+
+    /// `mlmd import grpc://HOST:PORT`: the gRPC client is in its own executable, so that `mlmd`
+    /// builds without gRPC; this process becomes that one.
+    private func importFromService() throws -> Never {
+        var arguments = [database, "--store", try location.resolve(), "--batch-size", String(batchSize)]
+        if let source { arguments += ["--source", source] }
+        try SiblingExecutable.exec("mlmd-import-grpc", arguments: arguments, buildHint: "swift build --product mlmd-import-grpc")
     }
 
     /// `metadata` for `…/metadata.sqlite`, with characters a folder name cannot have turned into `-`.

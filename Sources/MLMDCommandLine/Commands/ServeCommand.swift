@@ -24,25 +24,7 @@ struct ServeCommand: ParsableCommand {
     var serverArguments: [String] = []
 
     func run() throws {
-        let server = try Self.serverExecutable()
         let arguments = serverArguments == ["--help-server"] ? ["--help"] : ["--store", try location.resolve()] + serverArguments
-        let argv: [UnsafeMutablePointer<CChar>?] = ([server] + arguments).map { strdup($0) } + [nil]
-        execv(server, argv)
-        throw CommandError("cannot run \(server): \(String(cString: strerror(errno)))")
-    }
-
-    /// `mlmd-serve` next to this executable (a `swift build` folder or an install), else on PATH.
-    static func serverExecutable() throws -> String {
-        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let sibling = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("mlmd-serve").path
-        if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(folder)/mlmd-serve"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw CommandError("""
-            mlmd serve needs the server, which is built separately: `swift build --product mlmd-serve` \
-            (same configuration as mlmd); it was not found next to \(own) or on PATH
-            """)
+        try SiblingExecutable.exec("mlmd-serve", arguments: arguments, buildHint: "swift build --product mlmd-serve")
     }
 }

@@ -113,6 +113,13 @@ public struct ImportReport: Sendable, Hashable, CustomStringConvertible {
         [types, artifacts, executions, contexts].allSatisfy { $0.added == 0 && $0.updated == 0 && $0.merged == 0 } && edgesAdded == 0
     }
 
+    /// What `mlmd import` prints: that nothing was new, or what was imported, kind by kind.
+    public func summary(of database: String, into store: String, source: String) -> String {
+        if isEmpty { return "Nothing new: everything in \(database) was imported before (source '\(source)')." }
+        return "Imported \(database) into \(store) as source '\(source)':\n"
+            + description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+    }
+
     public var description: String {
         func line(_ name: String, _ tally: Tally) -> String {
             "\(name): \(tally.added) added, \(tally.updated) updated, \(tally.merged) merged, \(tally.unchanged) unchanged"

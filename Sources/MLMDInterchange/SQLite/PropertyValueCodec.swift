@@ -35,7 +35,7 @@ enum PropertyValueCodec {
                 throw Problem(column: "string_value", message: "a struct value that is not base64")
             }
             do {
-                return .struct(structValue(try Google_Protobuf_Struct(serializedBytes: bytes)))
+                return .struct(StructValue.fields(try Google_Protobuf_Struct(serializedBytes: bytes)))
             } catch {
                 throw Problem(column: "string_value", message: "a struct value that is not a serialized google.protobuf.Struct (\(error))")
             }
@@ -68,7 +68,7 @@ enum PropertyValueCodec {
         case .string(let v): columns.string = v
         case .bool(let v): columns.bool = v ? 1 : 0
         case .struct(let fields):
-            let message = protobufStruct(fields)
+            let message = StructValue.protobuf(fields)
             // Serializing a message built from values cannot fail.
             let bytes: Data = (try? message.serializedBytes()) ?? Data()
             columns.string = MLMDSQLiteSchema.structPrefix + bytes.base64EncodedString()
@@ -80,44 +80,5 @@ enum PropertyValueCodec {
             columns.proto = Array(bytes.base64EncodedString().utf8)
         }
         return columns
-    }
-
-    // MARK: - google.protobuf.Struct ⇄ StructValue
-
-    static func structValue(_ message: Google_Protobuf_Struct) -> [String: StructValue] {
-        message.fields.mapValues(structValue)
-    }
-
-    private static func structValue(_ value: Google_Protobuf_Value) -> StructValue {
-        switch value.kind {
-        case .nullValue, nil: .null
-        case .numberValue(let number): .number(number)
-        case .stringValue(let text): .string(text)
-        case .boolValue(let flag): .bool(flag)
-        case .structValue(let object): .object(structValue(object))
-        case .listValue(let list): .list(list.values.map(structValue))
-        }
-    }
-
-    static func protobufStruct(_ fields: [String: StructValue]) -> Google_Protobuf_Struct {
-        var message = Google_Protobuf_Struct()
-        message.fields = fields.mapValues(protobufValue)
-        return message
-    }
-
-    private static func protobufValue(_ value: StructValue) -> Google_Protobuf_Value {
-        var message = Google_Protobuf_Value()
-        switch value {
-        case .null: message.kind = .nullValue(.nullValue)
-        case .number(let number): message.kind = .numberValue(number)
-        case .string(let text): message.kind = .stringValue(text)
-        case .bool(let flag): message.kind = .boolValue(flag)
-        case .object(let object): message.kind = .structValue(protobufStruct(object))
-        case .list(let list):
-            var values = Google_Protobuf_ListValue()
-            values.values = list.map(protobufValue)
-            message.kind = .listValue(values)
-        }
-        return message
     }
 }

@@ -1,5 +1,6 @@
 import GRPCCore
 import MLMDServiceProtocol
+import MLMDWire
 import MLMetadata
 
 // Lineage: the subgraph query, and the deprecated graph query MLMD 1.17 no longer serves.

@@ -1,5 +1,6 @@
 import GRPCCore
 import MLMDServiceProtocol
+import MLMDWire
 import MLMetadata
 
 // The calls that read nodes and edges. A listing call without `options` returns every match in

@@ -1,5 +1,6 @@
 import GRPCCore
 import MLMDServiceProtocol
+import MLMDWire
 import MLMetadata
 
 // The type calls: put (one kind or all three), get by name, by id, by external id, all.

@@ -1,5 +1,6 @@
 import GRPCCore
 import MLMDServiceProtocol
+import MLMDWire
 import MLMetadata
 
 // The calls that write nodes and edges. Each request is converted whole before the store is

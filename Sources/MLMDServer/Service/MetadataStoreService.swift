@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import MLMDServiceProtocol
+import MLMDWire
 import MLMetadata
 
 /// MLMD 1.17.1's `MetadataStoreService` over a ``MetadataStore``: every call is converted from

@@ -37,6 +37,23 @@ func withServer<T: Sendable>(
     prepare: (String) throws -> Void = { _ in },
     _ body: (StoreClient, MetadataStoreServer, String) async throws -> T
 ) async throws -> T {
+    try await withServingStore(label, configuration: configuration, prepare: prepare) { port, server, path in
+        let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port),
+                                                       transportSecurity: transportSecurity, config: clientConfig)
+        return try await withGRPCClient(transport: transport) { client in
+            try await body(StoreClient(wrapping: client), server, path)
+        }
+    }
+}
+
+/// Runs `body` with the port of a server over a new store (on a free loopback port), then shuts
+/// the server down gracefully and waits for it.
+func withServingStore<T: Sendable>(
+    _ label: String = #function,
+    configuration: ServerConfiguration = ServerConfiguration(),
+    prepare: (String) throws -> Void = { _ in },
+    _ body: (Int, MetadataStoreServer, String) async throws -> T
+) async throws -> T {
     let directory = TemporaryDirectory(label)
     try prepare(directory.path)
     let store = try MetadataStore(path: directory.path)
@@ -55,12 +72,8 @@ func withServer<T: Sendable>(
         try await serving.value
         throw HarnessError(description: "the server did not start listening")
     }
-    let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port),
-                                                   transportSecurity: transportSecurity, config: clientConfig)
     do {
-        let result = try await withGRPCClient(transport: transport) { client in
-            try await body(StoreClient(wrapping: client), server, directory.path)
-        }
+        let result = try await body(port, server, directory.path)
         server.beginGracefulShutdown()
         try await serving.value
         return result

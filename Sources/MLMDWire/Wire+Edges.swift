@@ -1,10 +1,11 @@
 import MLMDServiceProtocol
+import MLMDInterchange
 import MLMetadata
 
 // Events and the three context edges between the wire and the model.
 
 extension Event {
-    init(wire: MlMetadata_Event, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_Event, field: String) throws(StoreError) {
         try refuseSystemMetadata(wire.hasSystemMetadata, field: field)
         let path: [Step]? = wire.hasPath ? wire.path.steps.map { step in
             switch step.value {
@@ -21,7 +22,7 @@ extension Event {
                   millisecondsSinceEpoch: wire.hasMillisecondsSinceEpoch ? wire.millisecondsSinceEpoch : nil)
     }
 
-    var wire: MlMetadata_Event {
+    package var wire: MlMetadata_Event {
         var wire = MlMetadata_Event()
         if let artifactID { wire.artifactID = artifactID }
         if let executionID { wire.executionID = executionID }
@@ -50,13 +51,13 @@ private func requiredID(_ isSet: Bool, _ value: Int64, field: String, _ name: St
 }
 
 extension Attribution {
-    init(wire: MlMetadata_Attribution, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_Attribution, field: String) throws(StoreError) {
         try refuseSystemMetadata(wire.hasSystemMetadata, field: field)
         self.init(artifactID: try requiredID(wire.hasArtifactID, wire.artifactID, field: field, "artifact_id"),
                   contextID: try requiredID(wire.hasContextID, wire.contextID, field: field, "context_id"))
     }
 
-    var wire: MlMetadata_Attribution {
+    package var wire: MlMetadata_Attribution {
         var wire = MlMetadata_Attribution()
         wire.artifactID = artifactID
         wire.contextID = contextID
@@ -65,13 +66,13 @@ extension Attribution {
 }
 
 extension Association {
-    init(wire: MlMetadata_Association, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_Association, field: String) throws(StoreError) {
         try refuseSystemMetadata(wire.hasSystemMetadata, field: field)
         self.init(executionID: try requiredID(wire.hasExecutionID, wire.executionID, field: field, "execution_id"),
                   contextID: try requiredID(wire.hasContextID, wire.contextID, field: field, "context_id"))
     }
 
-    var wire: MlMetadata_Association {
+    package var wire: MlMetadata_Association {
         var wire = MlMetadata_Association()
         wire.executionID = executionID
         wire.contextID = contextID
@@ -80,7 +81,7 @@ extension Association {
 }
 
 extension ParentContext {
-    init(wire: MlMetadata_ParentContext, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_ParentContext, field: String) throws(StoreError) {
         try refuseSystemMetadata(wire.hasSystemMetadata, field: field)
         self.init(childID: try requiredID(wire.hasChildID, wire.childID, field: field, "child_id"),
                   parentID: try requiredID(wire.hasParentID, wire.parentID, field: field, "parent_id"))

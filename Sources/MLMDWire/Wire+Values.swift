@@ -1,5 +1,6 @@
 import Foundation
 import MLMDServiceProtocol
+import MLMDInterchange
 import MLMetadata
 import SwiftProtobuf
 
@@ -9,20 +10,20 @@ import SwiftProtobuf
 extension Value {
     /// The model value of a wire `Value`; `field` (`artifacts[0].properties.span`) and `key`
     /// (`span`) name it in the error for an empty one.
-    init(wire: MlMetadata_Value, field: String, key: String) throws(StoreError) {
+    package init(wire: MlMetadata_Value, field: String, key: String) throws(StoreError) {
         switch wire.value {
         case .intValue(let value)?: self = .int(value)
         case .doubleValue(let value)?: self = .double(value)
         case .stringValue(let value)?: self = .string(value)
         case .boolValue(let value)?: self = .bool(value)
-        case .structValue(let value)?: self = .struct(value.fields.mapValues(StructValue.init(wire:)))
+        case .structValue(let value)?: self = .struct(StructValue.fields(value))
         case .protoValue(let value)?: self = .proto(ProtoAny(typeURL: value.typeURL, value: value.value))
         // MLMD's words for a value with none of its fields set.
         case nil: throw StoreError(.invalidArgument, "\(field): Found unmatched property type: \(key)", field: field)
         }
     }
 
-    var wire: MlMetadata_Value {
+    package var wire: MlMetadata_Value {
         var wire = MlMetadata_Value()
         switch self {
         case .int(let value): wire.intValue = value
@@ -30,9 +31,7 @@ extension Value {
         case .string(let value): wire.stringValue = value
         case .bool(let value): wire.boolValue = value
         case .struct(let fields):
-            var object = Google_Protobuf_Struct()
-            object.fields = fields.mapValues(\.wire)
-            wire.structValue = object
+            wire.structValue = StructValue.protobuf(fields)
         case .proto(let any):
             var message = Google_Protobuf_Any()
             message.typeURL = any.typeURL
@@ -43,7 +42,7 @@ extension Value {
     }
 
     /// Model properties of a wire property map, each error naming `<field>.<key>`.
-    static func properties(wire: [String: MlMetadata_Value], field: String) throws(StoreError) -> [String: Value] {
+    package static func properties(wire: [String: MlMetadata_Value], field: String) throws(StoreError) -> [String: Value] {
         var result: [String: Value] = [:]
         result.reserveCapacity(wire.count)
         for (key, value) in wire {
@@ -53,43 +52,11 @@ extension Value {
     }
 }
 
-extension StructValue {
-    init(wire: Google_Protobuf_Value) {
-        switch wire.kind {
-        case .nullValue?, nil: self = .null
-        case .numberValue(let number)?: self = .number(number)
-        case .stringValue(let text)?: self = .string(text)
-        case .boolValue(let flag)?: self = .bool(flag)
-        case .listValue(let list)?: self = .list(list.values.map(StructValue.init(wire:)))
-        case .structValue(let object)?: self = .object(object.fields.mapValues(StructValue.init(wire:)))
-        }
-    }
-
-    var wire: Google_Protobuf_Value {
-        var wire = Google_Protobuf_Value()
-        switch self {
-        case .null: wire.nullValue = .nullValue
-        case .number(let number): wire.numberValue = number
-        case .string(let text): wire.stringValue = text
-        case .bool(let flag): wire.boolValue = flag
-        case .list(let values):
-            var list = Google_Protobuf_ListValue()
-            list.values = values.map(\.wire)
-            wire.listValue = list
-        case .object(let fields):
-            var object = Google_Protobuf_Struct()
-            object.fields = fields.mapValues(\.wire)
-            wire.structValue = object
-        }
-        return wire
-    }
-}
-
 /// A proto enum of the model from a wire enum's number; nil for a number the model lacks.
-func modelEnum<E: ProtoEnum>(_ number: Int, as: E.Type) -> E? { E(number: number) }
+package func modelEnum<E: ProtoEnum>(_ number: Int, as: E.Type) -> E? { E(number: number) }
 
 /// The output-only `system_metadata` MLMD never fills: refused in input (COMPATIBILITY.md).
-func refuseSystemMetadata(_ isSet: Bool, field: String) throws(StoreError) {
+package func refuseSystemMetadata(_ isSet: Bool, field: String) throws(StoreError) {
     if isSet {
         throw StoreError(.invalidArgument, "\(field).system_metadata is output-only and never stored", field: "\(field).system_metadata")
     }

@@ -1,4 +1,5 @@
 import MLMDServiceProtocol
+import MLMDInterchange
 import MLMetadata
 import SwiftProtobuf
 
@@ -9,7 +10,7 @@ extension ListOptions {
     static let wireDefaultPageSize = 20
 
     /// The options of a listing call: nil (no options) lists everything in one response, as in MLMD.
-    init?(wire: MlMetadata_ListOperationOptions?, field: String = "options") throws(StoreError) {
+    package init?(wire: MlMetadata_ListOperationOptions?, field: String = "options") throws(StoreError) {
         guard let wire else { return nil }
         let size = wire.hasMaxResultSize ? Int(wire.maxResultSize) : Self.wireDefaultPageSize
         guard size > 0 else {
@@ -29,7 +30,7 @@ extension ListOptions {
 }
 
 extension LineageSubgraphQuery {
-    init(wire: MlMetadata_LineageSubgraphQueryOptions) {
+    package init(wire: MlMetadata_LineageSubgraphQueryOptions) {
         let starting: StartingNodes? = switch wire.startingNodes {
         case .startingArtifacts(let nodes)?: .artifacts(filterQuery: nodes.filterQuery)
         case .startingExecutions(let nodes)?: .executions(filterQuery: nodes.filterQuery)
@@ -53,7 +54,7 @@ extension LineageSubgraphQuery {
 
 extension LineageGraph.Field {
     /// The fields a `read_mask` selects; an empty mask selects all of them.
-    static func readMask(_ mask: Google_Protobuf_FieldMask?) throws(StoreError) -> Set<LineageGraph.Field> {
+    package static func readMask(_ mask: Google_Protobuf_FieldMask?) throws(StoreError) -> Set<LineageGraph.Field> {
         var fields: Set<LineageGraph.Field> = []
         for (position, path) in (mask?.paths ?? []).enumerated() {
             // A field of the message that MLMD never fills either (COMPATIBILITY.md, "Lineage").
@@ -70,7 +71,7 @@ extension LineageGraph.Field {
 }
 
 extension LineageGraph {
-    var wire: MlMetadata_LineageGraph {
+    package var wire: MlMetadata_LineageGraph {
         var wire = MlMetadata_LineageGraph()
         wire.artifactTypes = artifactTypes.map(\.wire)
         wire.executionTypes = executionTypes.map(\.wire)

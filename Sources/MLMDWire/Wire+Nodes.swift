@@ -1,11 +1,12 @@
 import MLMDServiceProtocol
+import MLMDInterchange
 import MLMetadata
 
 // Artifacts, executions and contexts between the wire and the model. Every optional proto2
 // field stays absent when it was absent: an unset `state` and an explicit UNKNOWN differ, as in MLMD.
 
 /// The fields MLMD's `Artifact`, `Execution` and `Context` messages share.
-protocol WireNodeMessage: Sendable {
+package protocol WireNodeMessage: Sendable {
     init()
     var id: Int64 { get set }
     var hasID: Bool { get }
@@ -42,7 +43,7 @@ private struct WireNodeFields {
     var createTime: Int64?
     var lastUpdateTime: Int64?
 
-    init<W: WireNodeMessage>(_ wire: W, field: String) throws(StoreError) {
+    package init<W: WireNodeMessage>(_ wire: W, field: String) throws(StoreError) {
         try refuseSystemMetadata(wire.hasSystemMetadata, field: field)
         id = wire.hasID ? wire.id : nil
         typeID = wire.hasTypeID ? wire.typeID : nil
@@ -74,7 +75,7 @@ extension Node {
 }
 
 extension Artifact {
-    init(wire: MlMetadata_Artifact, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_Artifact, field: String) throws(StoreError) {
         let shared = try WireNodeFields(wire, field: field)
         self.init(id: shared.id, typeID: shared.typeID, type: shared.type, name: shared.name,
                   uri: wire.hasUri ? wire.uri : nil, externalID: shared.externalID,
@@ -83,7 +84,7 @@ extension Artifact {
                   createTimeSinceEpoch: shared.createTime, lastUpdateTimeSinceEpoch: shared.lastUpdateTime)
     }
 
-    var wire: MlMetadata_Artifact {
+    package var wire: MlMetadata_Artifact {
         var wire = sharedWire(as: MlMetadata_Artifact.self)
         if let uri { wire.uri = uri }
         if let state, let number = MlMetadata_Artifact.State(rawValue: state.number) { wire.state = number }
@@ -92,7 +93,7 @@ extension Artifact {
 }
 
 extension Execution {
-    init(wire: MlMetadata_Execution, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_Execution, field: String) throws(StoreError) {
         let shared = try WireNodeFields(wire, field: field)
         self.init(id: shared.id, typeID: shared.typeID, type: shared.type, name: shared.name,
                   externalID: shared.externalID,
@@ -101,7 +102,7 @@ extension Execution {
                   createTimeSinceEpoch: shared.createTime, lastUpdateTimeSinceEpoch: shared.lastUpdateTime)
     }
 
-    var wire: MlMetadata_Execution {
+    package var wire: MlMetadata_Execution {
         var wire = sharedWire(as: MlMetadata_Execution.self)
         if let lastKnownState, let number = MlMetadata_Execution.State(rawValue: lastKnownState.number) {
             wire.lastKnownState = number
@@ -111,7 +112,7 @@ extension Execution {
 }
 
 extension Context {
-    init(wire: MlMetadata_Context, field: String) throws(StoreError) {
+    package init(wire: MlMetadata_Context, field: String) throws(StoreError) {
         let shared = try WireNodeFields(wire, field: field)
         self.init(id: shared.id, typeID: shared.typeID, type: shared.type, name: shared.name,
                   externalID: shared.externalID,
@@ -119,12 +120,12 @@ extension Context {
                   createTimeSinceEpoch: shared.createTime, lastUpdateTimeSinceEpoch: shared.lastUpdateTime)
     }
 
-    var wire: MlMetadata_Context { sharedWire(as: MlMetadata_Context.self) }
+    package var wire: MlMetadata_Context { sharedWire(as: MlMetadata_Context.self) }
 }
 
 /// Converts a batch of wire messages, each error naming its position (`artifacts[2]`) and
 /// carrying it as the request index.
-func modelBatch<W, M>(_ wires: [W], field: String, _ convert: (W, String) throws(StoreError) -> M) throws(StoreError) -> [M] {
+package func modelBatch<W, M>(_ wires: [W], field: String, _ convert: (W, String) throws(StoreError) -> M) throws(StoreError) -> [M] {
     var result: [M] = []
     result.reserveCapacity(wires.count)
     for (position, wire) in wires.enumerated() {

@@ -1,11 +1,12 @@
 import MLMDServiceProtocol
+import MLMDInterchange
 import MLMetadata
 
 // Types between the wire and the model. The three wire type messages share their fields, so one
 // generic conversion serves all of them.
 
 /// The fields MLMD's `ArtifactType`, `ExecutionType` and `ContextType` messages share.
-protocol WireTypeMessage: Sendable {
+package protocol WireTypeMessage: Sendable {
     init()
     var id: Int64 { get set }
     var hasID: Bool { get }
@@ -23,21 +24,21 @@ protocol WireTypeMessage: Sendable {
 }
 
 extension MlMetadata_ArtifactType: WireTypeMessage {
-    var baseTypeNumber: Int {
+    package var baseTypeNumber: Int {
         get { baseType.rawValue }
         set { baseType = SystemDefinedBaseType(rawValue: newValue) ?? .unset }
     }
 }
 
 extension MlMetadata_ExecutionType: WireTypeMessage {
-    var baseTypeNumber: Int {
+    package var baseTypeNumber: Int {
         get { baseType.rawValue }
         set { baseType = SystemDefinedBaseType(rawValue: newValue) ?? .unset }
     }
 }
 
 extension MlMetadata_ContextType: WireTypeMessage {
-    var baseTypeNumber: Int {
+    package var baseTypeNumber: Int {
         get { baseType.rawValue }
         set { baseType = SystemDefinedBaseType(rawValue: newValue) ?? .unset }
     }
@@ -45,7 +46,7 @@ extension MlMetadata_ContextType: WireTypeMessage {
 
 extension MetadataType {
     /// The model type of a wire type message; `field` names it in errors (`artifact_type`, `types[2]`).
-    init<W: WireTypeMessage>(wire: W, field: String) throws(StoreError) {
+    package init<W: WireTypeMessage>(wire: W, field: String) throws(StoreError) {
         var properties: [String: PropertyType] = [:]
         for (name, type) in wire.properties {
             guard let declared = PropertyType(number: type.rawValue) else {
@@ -66,7 +67,7 @@ extension MetadataType {
                   properties: properties, baseType: baseType)
     }
 
-    func wire<W: WireTypeMessage>(as: W.Type = W.self) -> W {
+    package func wire<W: WireTypeMessage>(as: W.Type = W.self) -> W {
         var wire = W()
         if let id { wire.id = id }
         wire.name = name
@@ -80,21 +81,21 @@ extension MetadataType {
 }
 
 extension ArtifactType {
-    var wire: MlMetadata_ArtifactType { wire(as: MlMetadata_ArtifactType.self) }
+    package var wire: MlMetadata_ArtifactType { wire(as: MlMetadata_ArtifactType.self) }
 }
 
 extension ExecutionType {
-    var wire: MlMetadata_ExecutionType { wire(as: MlMetadata_ExecutionType.self) }
+    package var wire: MlMetadata_ExecutionType { wire(as: MlMetadata_ExecutionType.self) }
 }
 
 extension ContextType {
-    var wire: MlMetadata_ContextType { wire(as: MlMetadata_ContextType.self) }
+    package var wire: MlMetadata_ContextType { wire(as: MlMetadata_ContextType.self) }
 }
 
 extension ExecutionType {
     /// An execution type from the wire. The experimental `input_type` and `output_type` are not
     /// part of the store's model (COMPATIBILITY.md) and are refused.
-    init(executionWire wire: MlMetadata_ExecutionType, field: String) throws(StoreError) {
+    package init(executionWire wire: MlMetadata_ExecutionType, field: String) throws(StoreError) {
         if wire.hasInputType || wire.hasOutputType {
             let name = wire.hasInputType ? "input_type" : "output_type"
             throw StoreError(.invalidArgument, "\(field).\(name) (ArtifactStructType) is not supported by this store", field: name)
