@@ -67,13 +67,19 @@ public struct MLMDImporter {
         return try store.importing(source: source) { session in
             var run = ImportRun(progress: progress, total: graph.artifacts.count + graph.executions.count + graph.contexts.count)
             let last = chunks.popLast()
+            // The store runs a batch again when a file changed under it: each run starts from the
+            // state before the batch.
             for (index, chunk) in chunks.enumerated() {
+                let before = run
                 try session.batch { transaction in
+                    run = before
                     if index == 0 { try run.start(graph, in: transaction) }
                     for step in chunk { try step(&run, transaction) }
                 }
             }
+            let before = run
             return try session.finish { transaction in
+                run = before
                 if chunks.isEmpty { try run.start(graph, in: transaction) }
                 for step in last ?? [] { try step(&run, transaction) }
                 try run.applyUpdates(in: transaction)

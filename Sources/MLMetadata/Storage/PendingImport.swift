@@ -25,17 +25,12 @@ import Darwin
 /// = <path>\n            (the last batch's token)
 /// ```
 /// A line without its newline was torn by a kill: its batch never wrote its journal, and it is ignored.
-struct PendingImport: Equatable {
+struct PendingImport {
     var storeInode: Int64
     var created: [String] = []
     /// Files a batch rewrote, with their bytes before the import (the first ones recorded).
     var rewritten: [(path: String, old: [UInt8])] = []
     var tokens: [String] = []
-
-    static func == (a: PendingImport, b: PendingImport) -> Bool {
-        a.storeInode == b.storeInode && a.created == b.created && a.tokens == b.tokens
-            && a.rewritten.map(\.path) == b.rewritten.map(\.path) && a.rewritten.map(\.old) == b.rewritten.map(\.old)
-    }
 
     static let magic = "MLMD-IMPORT 1\n"
 
@@ -149,5 +144,6 @@ extension JournaledFiles {
         return (record, clear)
     }
 
+    /// Whether some import left a record (finished or not, this process's or another's).
     var hasPendingImport: Bool { (FileSystem.signature(importRecordPath)?.size ?? 0) > 0 }
 }
