@@ -100,31 +100,20 @@ private struct Tables {
         graph.contextTypes = types.context
         let typeNames = types.names
         let properties = try readProperties(table: "ArtifactProperty", idColumn: "artifact_id")
-        graph.artifacts = try nodes(sql: "SELECT id, type_id, uri, state, name, \(externalID), create_time_since_epoch, last_update_time_since_epoch FROM Artifact ORDER BY id",
+        let times = "create_time_since_epoch, last_update_time_since_epoch"
+        graph.artifacts = try nodes(sql: "SELECT id, type_id, uri, state, name, \(externalID), \(times) FROM Artifact ORDER BY id",
                                     table: "Artifact", typeNames: typeNames.artifact, properties: properties) { row, id in
-            var artifact = Artifact(id: id, name: row[4], uri: row[2], externalID: row[5])
-            if let number: Int64 = row[3] {
-                guard let state = Artifact.State(number: Int(truncatingIfNeeded: number)) else {
-                    throw problem("Artifact", id: id, column: "state", "state \(number) is not an Artifact.State")
-                }
-                artifact.state = state
-            }
-            return artifact
+            Artifact(id: id, name: row[4], uri: row[2], externalID: row[5],
+                     state: try enumValue(row[3], as: Artifact.State.self, "Artifact.State", table: "Artifact", id: id, column: "state"))
         }
         let executionProperties = try readProperties(table: "ExecutionProperty", idColumn: "execution_id")
-        graph.executions = try nodes(sql: "SELECT id, type_id, NULL, last_known_state, name, \(externalID), create_time_since_epoch, last_update_time_since_epoch FROM Execution ORDER BY id",
+        graph.executions = try nodes(sql: "SELECT id, type_id, NULL, last_known_state, name, \(externalID), \(times) FROM Execution ORDER BY id",
                                      table: "Execution", typeNames: typeNames.execution, properties: executionProperties) { row, id in
-            var execution = Execution(id: id, name: row[4], externalID: row[5])
-            if let number: Int64 = row[3] {
-                guard let state = Execution.State(number: Int(truncatingIfNeeded: number)) else {
-                    throw problem("Execution", id: id, column: "last_known_state", "last_known_state \(number) is not an Execution.State")
-                }
-                execution.lastKnownState = state
-            }
-            return execution
+            Execution(id: id, name: row[4], externalID: row[5],
+                      lastKnownState: try enumValue(row[3], as: Execution.State.self, "Execution.State", table: "Execution", id: id, column: "last_known_state"))
         }
         let contextProperties = try readProperties(table: "ContextProperty", idColumn: "context_id")
-        graph.contexts = try nodes(sql: "SELECT id, type_id, NULL, NULL, name, \(externalID), create_time_since_epoch, last_update_time_since_epoch FROM Context ORDER BY id",
+        graph.contexts = try nodes(sql: "SELECT id, type_id, NULL, NULL, name, \(externalID), \(times) FROM Context ORDER BY id",
                                    table: "Context", typeNames: typeNames.context, properties: contextProperties) { row, id in
             guard let name: String = row[4] else { throw problem("Context", id: id, column: "name", "a context without a name") }
             return Context(id: id, name: name, externalID: row[5])
@@ -144,6 +133,15 @@ private struct Tables {
 
     /// `external_id`, or NULL before schema 9.
     private var externalID: String { MLMDSQLiteSchema.hasExternalIDs(version) ? "external_id" : "NULL" }
+
+    /// An enum column (a state, an event type): nil for NULL, an error for a number the enum lacks.
+    private func enumValue<E: ProtoEnum>(_ number: Int64?, as: E.Type, _ name: String, table: String, id: Int64, column: String) throws -> E? {
+        guard let number else { return nil }
+        guard let value = E(number: Int(truncatingIfNeeded: number)) else {
+            throw problem(table, id: id, column: column, "\(column) \(number) is not an \(name)")
+        }
+        return value
+    }
 
     private func problem(_ table: String, id: Int64, column: String, _ message: String) -> StoreError {
         StoreError(.dataLoss, "\(table) \(id): \(message)", path: path, field: "\(table).\(column)")
@@ -325,10 +323,7 @@ private struct Tables {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, artifact_id, execution_id, type, milliseconds_since_epoch FROM Event ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            let number: Int64 = row[3]
-            guard let kind = Event.Kind(number: Int(truncatingIfNeeded: number)) else {
-                throw problem("Event", id: id, column: "type", "type \(number) is not an Event.Type")
-            }
+            let kind = try enumValue(row[3] as Int64, as: Event.Kind.self, "Event.Type", table: "Event", id: id, column: "type")
             events.append(Event(artifactID: row[1], executionID: row[2], path: paths[id], type: kind, millisecondsSinceEpoch: row[4]))
         }
         return events

@@ -110,23 +110,23 @@ struct StoreCheck {
             case .execution(let node): try visit(node, path: path, into: &problems, seen: &seen)
             case .context(let node): try visit(node, path: path, into: &problems, seen: &seen)
             case .edges(let edges):
-                let bytes = try FileSystem.readFile(root + "/" + path)
-                if EdgeFile.bytes(edges) != bytes {
-                    problems.append(StoreProblem(kind: .notCanonical, path: path,
-                                                 message: "edge lines are not canonical: each line compact, sorted, unique, ending with a newline"))
-                }
+                try checkCanonicalLines(EdgeFile.bytes(edges), of: "edge", path: path, into: &problems)
                 for (number, edge) in edges.enumerated() { seen.edges.append((edge, path, number + 1)) }
             case .origins(let origins):
-                let bytes = try FileSystem.readFile(root + "/" + path)
-                if OriginFile.bytes(origins) != bytes {
-                    problems.append(StoreProblem(kind: .notCanonical, path: path,
-                                                 message: "origin lines are not canonical: each line compact, sorted, unique, ending with a newline"))
-                }
+                try checkCanonicalLines(OriginFile.bytes(origins), of: "origin", path: path, into: &problems)
                 for (number, origin) in origins.enumerated() { seen.origins.append((origin, path, number + 1)) }
             }
         }
         checkReferencesAndUniqueness(seen, into: &problems)
         return problems.sorted { ($0.path, $0.line ?? 0) < ($1.path, $1.line ?? 0) }
+    }
+
+    /// A JSON Lines file (edges, origins) must hold exactly its canonical bytes.
+    private func checkCanonicalLines(_ canonical: [UInt8], of what: String, path: String, into problems: inout [StoreProblem]) throws {
+        if try FileSystem.readFile(root + "/" + path) != canonical {
+            problems.append(StoreProblem(kind: .notCanonical, path: path,
+                                         message: "\(what) lines are not canonical: each line compact, sorted, unique, ending with a newline"))
+        }
     }
 
     /// Every regular file below the data folders; anything else in them is reported.

@@ -91,18 +91,9 @@ package final class ImportTransaction {
         }
         var node = node
         node.type = type.name
-        try validate(node, type: type, label: label)
-        if let name = node.name, let existing = try reader.nodeID(kind: N.kind, typeID: type.id, name: name) {
-            throw StoreError.alreadyExists("\(label): \(N.kind.messageName) \(existing) of type '\(type.displayName)' is already named '\(name)'")
-        }
-        if let externalID = node.externalID, let existing = try reader.nodeID(kind: N.kind, externalID: externalID) {
-            throw StoreError.alreadyExists("\(label): \(N.kind.messageName) \(existing) already has external_id '\(externalID)'")
-        }
-        var id: Int64?
-        if N.kind == .context, let name = node.name {
-            let derived = Identifiers.contextID(typeID: type.id, name: name)
-            if try !reader.nodeExists(kind: .context, id: derived) { id = derived }
-        }
+        try transaction.validate(node, type: type, label: label)
+        try transaction.checkNameAndExternalIDFree(node, type: type, label: label)
+        var id = try transaction.freeDerivedContextID(of: node, type: type)
         if id == nil {
             var attempt = 0
             var candidate = Identifiers.importedID(source: source, kind: N.kind, mlmdID: mlmdID, createTime: createTime)
@@ -131,21 +122,10 @@ package final class ImportTransaction {
         node.type = type.name
         // The file's place follows the create time, which an MLMD node never changes.
         node.createTimeSinceEpoch = stored.createTimeSinceEpoch
-        try validate(node, type: type, label: label)
-        if let name = node.name, name != stored.name, let existing = try reader.nodeID(kind: N.kind, typeID: type.id, name: name) {
-            throw StoreError.alreadyExists("\(label): \(N.kind.messageName) \(existing) of type '\(type.displayName)' is already named '\(name)'")
-        }
-        if let externalID = node.externalID, externalID != stored.externalID, let existing = try reader.nodeID(kind: N.kind, externalID: externalID) {
-            throw StoreError.alreadyExists("\(label): \(N.kind.messageName) \(existing) already has external_id '\(externalID)'")
-        }
+        try transaction.validate(node, type: type, label: label)
+        try transaction.checkNameAndExternalIDFree(node, type: type, label: label, replacing: stored)
         guard node != stored else { return }
         try transaction.store(node, type: type, isNew: false)
-    }
-
-    private func validate<N: NodeCoding>(_ node: N, type: TypeRecord, label: String) throws {
-        if let problem = EntityRules.problems(of: node, type: type).first {
-            throw StoreError.invalidArgument("\(label): \(problem.message)", field: problem.field)
-        }
     }
 
     private func describing<T>(_ label: String, _ body: () throws -> T) throws -> T {

@@ -45,20 +45,8 @@ extension WriteTransaction {
         node.type = type.name
         node.applyStoreDefaults()
         try validate(node, type: type, label: label)
-        if let name = node.name, let existing = try reader.nodeID(kind: N.kind, typeID: type.id, name: name) {
-            throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) of type '\(type.displayName)' is already named '\(name)'")
-        }
-        if let externalID = node.externalID, let existing = try reader.nodeID(kind: N.kind, externalID: externalID) {
-            throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) already has external_id '\(externalID)'")
-        }
-        var id: Int64?
-        if N.kind == .context, let name = node.name {
-            // Contexts are identified by (type, name): derive the id so that every clone agrees.
-            // (A context renamed away from this name keeps the id; then a fresh one is used.)
-            let derived = Identifiers.contextID(typeID: type.id, name: name)
-            if try !reader.nodeExists(kind: .context, id: derived) { id = derived }
-        }
-        let newID = try id ?? newNodeID(kind: N.kind)
+        try checkNameAndExternalIDFree(node, type: type, label: label)
+        let newID = try freeDerivedContextID(of: node, type: type) ?? newNodeID(kind: N.kind)
         node.id = newID
         node.createTimeSinceEpoch = now
         node.lastUpdateTimeSinceEpoch = now
@@ -84,14 +72,7 @@ extension WriteTransaction {
         var updated = options.fieldMask.isEmpty ? replaced(stored, with: node) : masked(stored, with: node, mask: options.fieldMask)
         updated.type = type.name
         try validate(updated, type: type, label: label)
-        if let name = updated.name, name != stored.name, let existing = try reader.nodeID(kind: N.kind, typeID: type.id, name: name) {
-            throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) of type '\(type.displayName)' is already named '\(name)'")
-        }
-        if let externalID = updated.externalID, externalID != stored.externalID,
-            let existing = try reader.nodeID(kind: N.kind, externalID: externalID)
-        {
-            throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) already has external_id '\(externalID)'")
-        }
+        try checkNameAndExternalIDFree(updated, type: type, label: label, replacing: stored)
         // A no-op update leaves the file and last_update_time alone (unless forced).
         if updated == stored && !options.forceUpdateTime { return id }
         updated.lastUpdateTimeSinceEpoch = now
@@ -136,9 +117,29 @@ extension WriteTransaction {
         return updated
     }
 
+    /// Refuses a node whose name (within its type) or external id another node has; `stored` is
+    /// the node an update replaces, whose own name and external id are no clash.
+    func checkNameAndExternalIDFree<N: NodeCoding>(_ node: N, type: TypeRecord, label: String, replacing stored: N? = nil) throws {
+        if let name = node.name, name != stored?.name, let existing = try reader.nodeID(kind: N.kind, typeID: type.id, name: name) {
+            throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) of type '\(type.displayName)' is already named '\(name)'")
+        }
+        if let externalID = node.externalID, externalID != stored?.externalID, let existing = try reader.nodeID(kind: N.kind, externalID: externalID) {
+            throw StoreError.alreadyExists("\(label): Given node already exists: \(N.kind.messageName) \(existing) already has external_id '\(externalID)'")
+        }
+    }
+
+    /// The id a new context takes: derived from its type and name so that every clone agrees,
+    /// unless another context has it (one renamed away from this name keeps its id). Nil for
+    /// artifacts and executions, and for a context whose derived id is taken.
+    func freeDerivedContextID<N: NodeCoding>(of node: N, type: TypeRecord) throws -> Int64? {
+        guard N.kind == .context, let name = node.name else { return nil }
+        let derived = Identifiers.contextID(typeID: type.id, name: name)
+        return try reader.nodeExists(kind: .context, id: derived) ? nil : derived
+    }
+
     /// MLMD's property validation plus the store's text rules: the first of
     /// ``EntityRules/problems(of:type:)``, which `mlmd fsck` and the index check on read.
-    private func validate<N: NodeCoding>(_ node: N, type: TypeRecord, label: String) throws {
+    func validate<N: NodeCoding>(_ node: N, type: TypeRecord, label: String) throws {
         if let problem = EntityRules.problems(of: node, type: type).first {
             throw StoreError.invalidArgument("\(label): \(problem.message)", field: problem.field)
         }
