@@ -16,8 +16,9 @@ contexts), as proto3 JSON with MLMD's field names. The tests compare an import w
   downgraded with MLMD's own migration
   (downgrade_schema), as earlier TFX releases left them. Their dumps are read after upgrading a
   copy with enable_upgrade_migration (MLMD 1.17 reads only schema 10).
-* kubeflow: two runs shaped as Kubeflow Pipelines v1's metadata writer records them (KfpRun
-  contexts), one as KFP v2 does (system.PipelineRun in a system.Pipeline).
+* kubeflow: two runs written the way Kubeflow Pipelines v1's metadata writer writes them (KfpRun
+  contexts, components.* executions without a state), one as KFP v2 does (system.PipelineRun in
+  a system.Pipeline).
 """
 import base64
 import json
@@ -197,24 +198,55 @@ def later(store):
 
 
 def kubeflow(store):
-    # Two runs as Kubeflow Pipelines v1's metadata writer records them (context type KfpRun,
-    # execution types components.<name>, artifact types kfp.<kind>), then one as KFP v2 does
-    # (system.PipelineRun in a system.Pipeline, system.ContainerExecution, system.Artifact).
-    kfp_run = store.put_context_type(pb.ContextType(name="KfpRun"))
-    train = store.put_execution_type(pb.ExecutionType(name="components.train-model"))
-    dataset = store.put_artifact_type(pb.ArtifactType(name="kfp.Dataset"))
+    # Two runs as Kubeflow Pipelines v1's metadata writer (backend/metadata_writer) records them:
+    # a DummyExecutionType put on connect; a KfpRun context named after the Argo workflow, with
+    # pipeline_name and run_id properties; executions of type "components.<name>@sha256=<digest>"
+    # with pipeline_name, run_id, component_id and no state, custom kfp_pod_name and input:<param>;
+    # output artifacts with name, pipeline_name and run_id, an OUTPUT event keyed by the output
+    # name, attributed to the run; an INPUT event when a later run reads one. Then one run as
+    # KFP v2 records it (system.PipelineRun in a system.Pipeline, system.ContainerExecution).
+    store.put_execution_type(pb.ExecutionType(name="DummyExecutionType"))
+    run_type = pb.ContextType(name="KfpRun")
+    for name in ("pipeline_name", "run_id"):
+        run_type.properties[name] = pb.STRING
+    kfp_run = store.put_context_type(run_type)
+    train_type = pb.ExecutionType(name="components.Train model@sha256=5f1d2c")
+    for name in ("pipeline_name", "run_id", "component_id"):
+        train_type.properties[name] = pb.STRING
+    train = store.put_execution_type(train_type)
+    dataset_type = pb.ArtifactType(name="Dataset")
+    for name in ("name", "pipeline_name", "run_id"):
+        dataset_type.properties[name] = pb.STRING
+    dataset = store.put_artifact_type(dataset_type)
+    previous = None
     for run in range(2):
         tick()
-        ctx = pb.Context(type_id=kfp_run, name=f"train-{run}")
-        ctx.custom_properties["run_id"].string_value = f"uid-{run}"
+        workflow = f"train-pipeline-{run}x7k2p"
+        ctx = pb.Context(type_id=kfp_run, name=workflow)
+        ctx.properties["pipeline_name"].string_value = workflow
+        ctx.properties["run_id"].string_value = workflow
         [ctx_id] = store.put_contexts([ctx])
         tick()
-        e = pb.Execution(type_id=train, last_known_state=pb.Execution.COMPLETE)
-        e.custom_properties["pod_name"].string_value = f"train-{run}-1"
-        a = pb.Artifact(type_id=dataset, uri=f"minio://mlpipeline/train-{run}/data", state=pb.Artifact.LIVE)
-        ev = pb.Event(type=pb.Event.OUTPUT)
-        ev.path.steps.add().key = "data"
-        store.put_execution(e, [(a, ev)], store.get_contexts_by_id([ctx_id]))
+        e = pb.Execution(type_id=train)
+        e.properties["pipeline_name"].string_value = workflow
+        e.properties["run_id"].string_value = workflow
+        e.properties["component_id"].string_value = "Train model"
+        e.custom_properties["kfp_pod_name"].string_value = f"{workflow}-1234"
+        e.custom_properties["input:epochs"].string_value = str(10 * (run + 1))
+        [execution_id] = store.put_executions([e])
+        store.put_attributions_and_associations([], [pb.Association(execution_id=execution_id, context_id=ctx_id)])
+        if previous is not None:
+            store.put_events([pb.Event(execution_id=execution_id, artifact_id=previous, type=pb.Event.INPUT,
+                                       path=pb.Event.Path(steps=[pb.Event.Path.Step(key="baseline")]))])
+        a = pb.Artifact(type_id=dataset, uri=f"minio://mlpipeline/artifacts/{workflow}/data.tgz")
+        a.properties["name"].string_value = "data"
+        a.properties["pipeline_name"].string_value = workflow
+        a.properties["run_id"].string_value = workflow
+        [artifact_id] = store.put_artifacts([a])
+        store.put_events([pb.Event(execution_id=execution_id, artifact_id=artifact_id, type=pb.Event.OUTPUT,
+                                   path=pb.Event.Path(steps=[pb.Event.Path.Step(key="data")]))])
+        store.put_attributions_and_associations([pb.Attribution(artifact_id=artifact_id, context_id=ctx_id)], [])
+        previous = artifact_id
     pipeline_type = store.put_context_type(pb.ContextType(name="system.Pipeline"))
     run_type = store.put_context_type(pb.ContextType(name="system.PipelineRun"))
     container = store.put_execution_type(pb.ExecutionType(name="system.ContainerExecution"))
