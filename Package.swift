@@ -173,6 +173,7 @@ let package = Package(
             name: "mlmd-import-grpc",
             dependencies: [
                 "MLMDInterchangeGRPC",
+                "MLMDCommandLine",
                 "MLMDInterchange",
                 "MLMetadata",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

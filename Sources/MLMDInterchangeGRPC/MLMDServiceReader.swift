@@ -21,13 +21,13 @@ import SwiftProtobuf
 public struct MLMDServiceReader: Sendable {
     public let host: String
     public let port: Int
-    /// Called after each page, with the nodes and edges read so far.
-    public var progress: (@Sendable (Int) -> Void)?
+    /// Called after each call with what it reads (`artifacts`, `events`, …) and how many so far.
+    public var progress: (@Sendable (String, Int) -> Void)?
 
     /// The page size: MLMD's service answers at most 100 per page.
     static let page = 100
 
-    public init(host: String, port: Int, progress: (@Sendable (Int) -> Void)? = nil) {
+    public init(host: String, port: Int, progress: (@Sendable (String, Int) -> Void)? = nil) {
         self.host = host
         self.port = port
         self.progress = progress
@@ -49,7 +49,7 @@ public struct MLMDServiceReader: Sendable {
 /// One reading of a service.
 private struct Session {
     let client: MlMetadata_MetadataStoreService.Client<HTTP2ClientTransport.Posix>
-    let progress: (@Sendable (Int) -> Void)?
+    let progress: (@Sendable (String, Int) -> Void)?
 
     func graph() async throws -> MLMDGraph {
         var graph = MLMDGraph()
@@ -71,19 +71,19 @@ private struct Session {
         graph.contextTypes = try modelBatch(contextTypeMessages, field: "context_types", ContextType.init(wire:field:))
 
         // Nodes, page by page, by id.
-        graph.artifacts = try await pages { options in
+        graph.artifacts = try await pages("artifacts") { options in
             var request = MlMetadata_GetArtifactsRequest()
             request.options = options
             let response = try await client.getArtifacts(request)
             return (try modelBatch(response.artifacts, field: "artifacts", Artifact.init(wire:field:)), response.nextPageToken)
         }
-        graph.executions = try await pages { options in
+        graph.executions = try await pages("executions") { options in
             var request = MlMetadata_GetExecutionsRequest()
             request.options = options
             let response = try await client.getExecutions(request)
             return (try modelBatch(response.executions, field: "executions", Execution.init(wire:field:)), response.nextPageToken)
         }
-        graph.contexts = try await pages { options in
+        graph.contexts = try await pages("contexts") { options in
             var request = MlMetadata_GetContextsRequest()
             request.options = options
             let response = try await client.getContexts(request)
@@ -96,15 +96,17 @@ private struct Session {
             request.executionIds = ids
             let events = try await client.getEventsByExecutionIDs(request).events
             graph.events += try modelBatch(events, field: "events", Event.init(wire:field:))
+            progress?("events", graph.events.count)
         }
         for ids in chunks(graph.artifacts.compactMap(\.id)) {
             let subgraph = try await edges(starting: true, ids: ids, mask: "attributions")
             graph.attributions += try modelBatch(subgraph.attributions, field: "attributions", Attribution.init(wire:field:))
-            progress?(graph.attributions.count)
+            progress?("attributions", graph.attributions.count)
         }
         for ids in chunks(graph.executions.compactMap(\.id)) {
             let subgraph = try await edges(starting: false, ids: ids, mask: "associations")
             graph.associations += try modelBatch(subgraph.associations, field: "associations", Association.init(wire:field:))
+            progress?("associations", graph.associations.count)
         }
         for ids in chunks(graph.contexts.compactMap(\.id)) {
             var request = MlMetadata_GetParentContextsByContextsRequest()
@@ -117,7 +119,7 @@ private struct Session {
     }
 
     /// Every page of a listing, by id ascending.
-    private func pages<N>(_ fetch: (MlMetadata_ListOperationOptions) async throws -> ([N], String)) async throws -> [N] {
+    private func pages<N>(_ what: String, _ fetch: (MlMetadata_ListOperationOptions) async throws -> ([N], String)) async throws -> [N] {
         var options = MlMetadata_ListOperationOptions()
         options.maxResultSize = Int32(MLMDServiceReader.page)
         options.orderByField.field = .id
@@ -126,7 +128,7 @@ private struct Session {
         while true {
             let (items, token) = try await fetch(options)
             all += items
-            progress?(all.count)
+            progress?(what, all.count)
             guard !token.isEmpty, !items.isEmpty else { return all }
             options.nextPageToken = token
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLMDInterchange
+import MLMDCommandLine
 import MLMDInterchangeGRPC
 import MLMetadata
 
@@ -30,15 +31,26 @@ struct ImportGRPCMain: AsyncParsableCommand {
             let sourceName = source ?? "\(host)-\(port)".map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "-" }.reduce("") { $0 + String($1) }
             if let problem = Origin.sourceNameProblem(sourceName) { throw StoreError(.invalidArgument, problem, field: "source") }
             let metadataStore = try MetadataStore(path: store, options: StoreOptions(createIfMissing: false))
-            let graph = try await MLMDServiceReader(host: host, port: port).read()
+            // On a terminal: how many nodes and edges have been read so far.
+            let reading = ProgressBar.standardErrorIsTerminal ? Self.readingLine(service) : nil
+            let graph = try await MLMDServiceReader(host: host, port: port, progress: reading).read()
+            if reading != nil { FileHandle.standardError.write(Data("\n".utf8)) }
             FileHandle.standardError.write(Data("Read \(service): \(graph.counts)\n".utf8))
-            var importer = MLMDImporter(store: metadataStore, source: sourceName)
+            var importer = MLMDImporter(store: metadataStore, source: sourceName, progress: ProgressBar.forImport())
             importer.batchSize = max(1, batchSize)
             let report = try importer.run(graph)
             print(report.summary(of: service, into: metadataStore.path, source: sourceName))
         } catch let error as StoreError {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(error.code.exitCode)
+        }
+    }
+
+    /// A line on standard error that says what is being read and how many so far.
+    static func readingLine(_ service: String) -> @Sendable (String, Int) -> Void {
+        { what, count in
+            let line = "\rReading \(service): \(count) \(what)\u{1B}[K"
+            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 

@@ -46,7 +46,7 @@ struct ImportCommand: ParsableCommand {
         let version = try reader.schemaVersion()
         let graph = try reader.read()
         Console.printError("Read \(database) (MLMD schema \(version)): \(graph.counts)")
-        var importer = MLMDImporter(store: store, source: sourceName, progress: Self.progress())
+        var importer = MLMDImporter(store: store, source: sourceName, progress: ProgressBar.forImport())
         importer.batchSize = batchSize
         let report = try importer.run(graph)
         Console.print(report.summary(of: database, into: store.path, source: sourceName))
@@ -68,20 +68,5 @@ struct ImportCommand: ParsableCommand {
         })
         let trimmed = safe.drop { $0 == "." }
         return String(trimmed.prefix(64))
-    }
-
-    /// A progress line on a terminal.
-    private static func progress() -> (@Sendable (ImportProgress) -> Void)? {
-        guard ProgressBar.standardErrorIsTerminal else { return nil }
-        let nodes = ProgressBar(label: "Importing nodes")
-        let edges = ProgressBar(label: "Importing edges")
-        return { progress in
-            switch progress.phase {
-            case .types: break
-            case .nodes: nodes.update(done: progress.done, total: progress.total)
-            case .edges: edges.update(done: progress.done, total: progress.total)
-            case .writingFiles: FileHandle.standardError.write(Data("Writing the store's files…\n".utf8))
-            }
-        }
     }
 }
