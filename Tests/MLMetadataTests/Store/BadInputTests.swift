@@ -105,7 +105,7 @@ import Testing
         }
         #expect(try store.problems.map(\.path) == [victim])
         #expect(try store.problems.first?.line == 1)
-        #expect(try store.problems.first?.description.contains("merge-conflict marker") == true)
+        #expect(try store.problems.first?.description.contains("unresolved merge conflict") == true)
         let damagedBytes = fixture.directory.read(victim)
         // The unreadable file's artifact cannot be updated through another write either.
         let types = try TypeIDs(store)
