@@ -14,8 +14,8 @@ struct MergeConflict: Equatable {
         var ours: [[UInt8]] = []
         var theirs: [[UInt8]] = []
         var firstMarker: Int?
-        // Outside a conflict a line goes to both sides; inside, to ours until `|||||||` or
-        // `=======`, (the common ancestor is skipped), then to theirs until `>>>>>>>`.
+        // Outside a conflict a line goes to both sides; inside, to ours until `=======` (or until
+        // `|||||||`, after which the common ancestor's lines are skipped), then to theirs until `>>>>>>>`.
         enum Section { case both, ours, base, theirs }
         var section = Section.both
         var closed = false
