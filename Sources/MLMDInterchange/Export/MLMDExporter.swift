@@ -96,12 +96,9 @@ private struct IDMap {
         guard let source else { return }
         for (kind, origins) in try store.origins(source: source) {
             var back: [Int64: Int64] = [:]
-            var used: [Int64: Int64] = [:]
-            for (mlmdID, id) in origins.sorted(by: { $0.key < $1.key }) {
-                // Two MLMD ids merged into one store entity (a context of both): the first keeps it.
-                guard back[id] == nil, used[mlmdID] == nil else { continue }
+            // Two MLMD ids merged into one store entity (a context of both): the smaller keeps it.
+            for (mlmdID, id) in origins.sorted(by: { $0.key < $1.key }) where back[id] == nil {
                 back[id] = mlmdID
-                used[mlmdID] = id
             }
             map[kind] = back
         }

@@ -25,34 +25,11 @@ enum EdgeFile {
 
     /// The canonical bytes of an edge file holding `edges` (sorted, one per line, no duplicates).
     static func bytes(_ edges: [Edge]) -> [UInt8] {
-        let lines = Set(edges.map(\.line)).sorted { $0.lexicographicallyPrecedes($1) }
-        var out: [UInt8] = []
-        for line in lines {
-            out += line
-            out.append(UInt8(ascii: "\n"))
-        }
-        return out
+        JSONLines.bytes(edges.map(\.line))
     }
 
     static func parse(_ bytes: [UInt8], path: String) throws(StoreError) -> [Edge] {
-        var edges: [Edge] = []
-        var lineNumber = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            let json: JSONValue
-            do {
-                json = try JSONParser.parse(line)
-            } catch {
-                throw StoreError(.dataLoss, "not valid JSON: \(error.message) (column \(error.column))", path: path, line: lineNumber)
-            }
-            do {
-                edges.append(try decode(json))
-            } catch {
-                throw StoreError(.dataLoss, error.description, path: path, line: lineNumber)
-            }
-        }
-        return edges
+        try JSONLines.decode(bytes, path: path) { json, _ throws(ProtoJSONError) in try decode(json) }
     }
 
     static func decode(_ json: JSONValue) throws(ProtoJSONError) -> Edge {

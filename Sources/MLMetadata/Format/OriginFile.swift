@@ -80,13 +80,7 @@ public struct Origin: Sendable, Hashable {
 /// `{"id": "…", "kind": "artifact", "mlmd_id": "5"}`, sorted by bytes, as edge files are.
 enum OriginFile {
     static func bytes(_ origins: [Origin]) -> [UInt8] {
-        let lines = Set(origins.map(line)).sorted { $0.lexicographicallyPrecedes($1) }
-        var out: [UInt8] = []
-        for line in lines {
-            out += line
-            out.append(UInt8(ascii: "\n"))
-        }
-        return out
+        JSONLines.bytes(origins.map(line))
     }
 
     static func line(_ origin: Origin) -> [UInt8] {
@@ -106,33 +100,19 @@ enum OriginFile {
         guard let source = source(ofPath: path), Origin.sourceNameProblem(source) == nil else {
             throw StoreError(.dataLoss, "an origins file must sit in origins/<source>/<xx>/, with a valid source name", path: path)
         }
-        var origins: [Origin] = []
-        var lineNumber = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            do {
-                let json = try JSONParser.parse(line)
-                var reader = try MessageReader(json, message: "Origin", line: lineNumber)
-                let id = try reader.int64("id")
-                let kindName = try reader.string("kind")
-                let mlmdID = try reader.int64("mlmd_id")
-                try reader.finish()
-                guard let id, id > 0 else { throw ProtoJSONError(field: "id", message: "an origin needs a positive id", line: lineNumber) }
-                guard let mlmdID else { throw ProtoJSONError(field: "mlmd_id", message: "an origin needs an mlmd_id", line: lineNumber) }
-                guard let kindName, let kind = Origin.Kind(rawValue: kindName) else {
-                    throw ProtoJSONError(field: "kind", message: "kind must be one of "
-                        + Origin.Kind.allCases.map(\.rawValue).joined(separator: ", "), line: lineNumber)
-                }
-                origins.append(Origin(source: source, kind: kind, mlmdID: mlmdID, id: id))
-            } catch let error as JSONParser.SyntaxError {
-                throw StoreError(.dataLoss, "not valid JSON: \(error.message) (column \(error.column))", path: path, line: lineNumber)
-            } catch let error as ProtoJSONError {
-                throw StoreError(.dataLoss, error.description, path: path, line: lineNumber)
-            } catch {
-                throw StoreError(.dataLoss, "\(error)", path: path, line: lineNumber)
+        return try JSONLines.decode(bytes, path: path) { json, line throws(ProtoJSONError) in
+            var reader = try MessageReader(json, message: "Origin", line: line)
+            let id = try reader.int64("id")
+            let kindName = try reader.string("kind")
+            let mlmdID = try reader.int64("mlmd_id")
+            try reader.finish()
+            guard let id, id > 0 else { throw ProtoJSONError(field: "id", message: "an origin needs a positive id", line: line) }
+            guard let mlmdID else { throw ProtoJSONError(field: "mlmd_id", message: "an origin needs an mlmd_id", line: line) }
+            guard let kindName, let kind = Origin.Kind(rawValue: kindName) else {
+                throw ProtoJSONError(field: "kind", message: "kind must be one of "
+                    + Origin.Kind.allCases.map(\.rawValue).joined(separator: ", "), line: line)
             }
+            return Origin(source: source, kind: kind, mlmdID: mlmdID, id: id)
         }
-        return origins
     }
 }

@@ -51,8 +51,6 @@ enum ParsedFile: Sendable {
             guard let entry = StoreLayout.classify(path) else {
                 throw StoreError(.dataLoss, "file is not part of the store layout (see FORMAT.md)", path: path)
             }
-            // A file git left mid-merge says what conflicts, not that it is not JSON.
-            if let conflict = MergeConflict.find(in: bytes) { throw conflict.error(path: path) }
             switch entry {
             case .type(let kind): return .type(try parseType(bytes, kind: kind, path: path))
             case .node(.artifact): return .artifact(try parseNode(bytes, as: Artifact.self, path: path))
@@ -62,6 +60,9 @@ enum ParsedFile: Sendable {
             case .origins: return .origins(try OriginFile.parse(bytes, path: path))
             }
         } catch {
+            // A file git left mid-merge says what conflicts, not that it is not JSON. Conflict
+            // markers never parse, so only a file that failed is looked at.
+            if let conflict = MergeConflict.find(in: bytes) { return .problem(conflict.error(path: path)) }
             return .problem(error)
         }
     }

@@ -103,10 +103,7 @@ final class WriteTransaction {
     /// Adds an edge to this call's edge file (created on first use) and to the index.
     func add(_ edge: EdgeFile.Edge) throws {
         if edgeFiles.isEmpty || edgeFiles[edgeFiles.count - 1].edges.count >= Self.edgesPerFile {
-            var path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
-            while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
-                path = StoreLayout.edgePath(batchID: core.ids.next(at: now), time: now)
-            }
+            let path = try freshPath { StoreLayout.edgePath(batchID: $0, time: now) }
             edgeFiles.append((path, try claim(path, for: "the edge file of this call"), []))
         }
         let fileID = edgeFiles[edgeFiles.count - 1].id
@@ -126,14 +123,20 @@ final class WriteTransaction {
     func addOrigins(_ origins: [Origin], source: String) throws {
         for start in stride(from: 0, to: origins.count, by: Self.edgesPerFile) {
             let chunk = Array(origins[start..<min(start + Self.edgesPerFile, origins.count)])
-            var path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
-            while try reader.fileState(path: path) != nil || FileSystem.exists(core.absolute(path)) {
-                path = StoreLayout.originPath(source: source, batchID: core.ids.next(at: now))
-            }
+            let path = try freshPath { StoreLayout.originPath(source: source, batchID: $0) }
             let fileID = try claim(path, for: "an origins file of this import")
             for origin in chunk { try writer.insertOrigin(origin, fileID: fileID) }
             queue(path, OriginFile.bytes(chunk))
         }
+    }
+
+    /// A path for a new file named by a fresh batch id, which neither the index nor the disk has.
+    private func freshPath(_ path: (Int64) -> String) throws -> String {
+        var candidate = path(core.ids.next(at: now))
+        while try reader.fileState(path: candidate) != nil || FileSystem.exists(core.absolute(candidate)) {
+            candidate = path(core.ids.next(at: now))
+        }
+        return candidate
     }
 
     // MARK: - Completion
