@@ -4,7 +4,8 @@
 Every entity file must parse with json_format.Parse into its MLMD message, and re-printing the
 message with MessageToJson(preserving_proto_field_name=True, sort_keys=True, indent=2,
 ensure_ascii=False) plus a newline must give back the file's exact bytes. Every edge line must
-parse into its edge message (chosen by its id fields) and re-print (indent=None) to the same line.
+parse into its edge message (chosen by its id fields; a line of
+context times into Context) and re-print (indent=None) to the same line.
 
 Usage: check_store.py STORE   Prints a JSON summary; exits 1 if any file fails.
 """
@@ -22,6 +23,8 @@ EDGE_CLASSES = {
     frozenset(["artifact_id", "context_id"]): pb.Attribution,
     frozenset(["context_id", "execution_id"]): pb.Association,
     frozenset(["child_id", "parent_id"]): pb.ParentContext,
+    # A context's times (format 2): a Context with only its id and times.
+    frozenset(): pb.Context,
 }
 
 

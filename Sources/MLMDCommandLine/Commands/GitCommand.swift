@@ -14,11 +14,15 @@ struct GitCommand: ParsableCommand {
 struct GitSetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup",
-        abstract: "Make git diff and git log -p show store files field by field.",
+        abstract: "Make git diff, log -p and merge handle store files field by field.",
         discussion: """
-            Registers the mlmd diff driver in the repository's .git/config (diff.mlmd.textconv = \
-            mlmd textconv) and makes sure the store's .gitattributes assigns it. git does not copy \
-            config with a clone: run this once per clone (mlmd init does it for new stores).
+            Registers the mlmd diff driver (diff.mlmd.textconv = mlmd textconv) and merge driver \
+            (merge.mlmd.driver = mlmd merge-file %O %A %B %P) in the repository's .git/config, and \
+            makes sure the store's .gitattributes assigns them. git does not copy config with a \
+            clone: run this once per clone (mlmd init does it for new stores). Without the merge \
+            driver git merges store files as text, which is enough for runs recorded on two \
+            branches; the driver also merges the same node changed on both sides.
+            Example: mlmd git setup --store metadata
             """
     )
 
@@ -26,19 +30,20 @@ struct GitSetupCommand: ParsableCommand {
 
     func run() throws {
         let repository = try StoreRepository(store: try location.open())
-        let changed = try repository.installDiffDriver(command: Self.textconvCommand())
-        Console.print(changed ? "git diff and git log -p now show store files field by field (diff.mlmd.textconv in .git/config)."
-                              : "Already set up: diff.mlmd.textconv is in .git/config.")
+        let changed = try repository.installDrivers(mlmd: Self.mlmdInvocation())
+        Console.print(changed ? "git diff, git log -p and git merge now handle store files field by field (diff.mlmd and merge.mlmd in .git/config)."
+                              : "Already set up: diff.mlmd and merge.mlmd are in .git/config.")
     }
 
-    /// `mlmd textconv` when the `mlmd` on PATH is this program, else this program's full path.
-    static func textconvCommand() -> String {
+    /// `mlmd` when the `mlmd` on PATH is this program, else this program's full path (quoted
+    /// for the shell that git runs drivers with).
+    static func mlmdInvocation() -> String {
         let me = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath().path
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("mlmd").resolvingSymlinksInPath().path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate == me ? "mlmd textconv" : quoted(me) + " textconv" }
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate == me ? "mlmd" : quoted(me) }
         }
-        return quoted(me) + " textconv"
+        return quoted(me)
     }
 
     private static func quoted(_ path: String) -> String {

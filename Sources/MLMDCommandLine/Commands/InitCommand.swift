@@ -42,14 +42,15 @@ struct InitCommand: ParsableCommand {
         Console.print("  store.json      format version" + (commitRuns == true ? "; commit_runs: pipeline runs are committed to git" : ""))
         Console.print("  .gitignore      keeps the .mlmd/ index cache out of git")
         Console.print("  .gitattributes  LF line endings; marks the files as generated for review UIs")
-        // Inside a git repository: git diff and git log -p show store files field by field.
+        // Inside a git repository: git diff, log -p and merge handle store files field by field.
         if let repository = try? StoreRepository(store: store) {
             do {
-                try repository.installDiffDriver(command: GitSetupCommand.textconvCommand())
-                Console.print("  .git/config     diff.mlmd.textconv: git diff shows store files field by field (other clones: mlmd git setup)")
+                try repository.installDrivers(mlmd: GitSetupCommand.mlmdInvocation())
+                Console.print("  .git/config     diff.mlmd and merge.mlmd: git diff and git merge handle store files field by field "
+                              + "(other clones: mlmd git setup)")
             } catch {
                 // The store is created; only the convenience is missing.
-                Console.printError("warning: git diff will show raw JSON: \(error) (retry with mlmd git setup)")
+                Console.printError("warning: git diff will show raw JSON and git merge merge it as text: \(error) (retry with mlmd git setup)")
             }
         }
     }

@@ -51,7 +51,8 @@ extension StoreDiff {
             case .artifact(let node): nodes[NodeKey(kind: .artifact, id: node.id!)] = NodeFields(node)
             case .execution(let node): nodes[NodeKey(kind: .execution, id: node.id!)] = NodeFields(node)
             case .context(let node): nodes[NodeKey(kind: .context, id: node.id!)] = NodeFields(node)
-            case .edges(let lines): edges.formUnion(lines)
+            // Contexts' times are not compared (nor are nodes' times, FieldChange).
+            case .edges(let lines): edges.formUnion(lines.filter { if case .contextTimes = $0 { false } else { true } })
             // Where imported entities came from is bookkeeping, not metadata a diff reports.
             case .origins: break
             case .problem(let error):
@@ -221,6 +222,7 @@ extension EdgeChanges {
         case .attribution(let edge): if added { addedAttributions.append(edge) } else { removedAttributions.append(edge) }
         case .association(let edge): if added { addedAssociations.append(edge) } else { removedAssociations.append(edge) }
         case .parentContext(let edge): if added { addedParentContexts.append(edge) } else { removedParentContexts.append(edge) }
+        case .contextTimes: break
         }
     }
 }

@@ -72,8 +72,9 @@ public enum StoreFileText {
             let text = field.contains("properties.") ? value.description : value.stringValue ?? value.description
             lines.append("\(field): \(text)")
         }
-        lines.append("created: \(time(node.createTimeSinceEpoch))")
-        lines.append("updated: \(time(node.lastUpdateTimeSinceEpoch))")
+        // A context file of format 2 has no times (its edge files record them).
+        if let created = node.createTimeSinceEpoch { lines.append("created: \(time(created))") }
+        if let updated = node.lastUpdateTimeSinceEpoch { lines.append("updated: \(time(updated))") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -89,6 +90,9 @@ public enum StoreFileText {
         case .attribution(let edge): return "attribution: artifact \(edge.artifactID) in context \(edge.contextID)"
         case .association(let edge): return "association: execution \(edge.executionID) in context \(edge.contextID)"
         case .parentContext(let edge): return "parent context: context \(edge.childID) in context \(edge.parentID)"
+        case .contextTimes(let times):
+            return "context \(times.contextID)" + (times.createTime.map { " created \(time($0))" } ?? "")
+                + (times.updateTime.map { " updated \(time($0))" } ?? "")
         }
     }
 

@@ -2,13 +2,17 @@
 ///
 /// A line's message kind follows from its two id fields: `artifact_id` + `execution_id` is an
 /// Event, `artifact_id` + `context_id` an Attribution, `context_id` + `execution_id` an
-/// Association, `child_id` + `parent_id` a ParentContext.
+/// Association, `child_id` + `parent_id` a ParentContext. A line with `id` (a partial Context)
+/// holds a context's times (``ContextTimes``, format version 2): not an edge, but recorded by
+/// the same write call in the same file.
 enum EdgeFile {
     enum Edge: Hashable, Sendable {
         case event(Event)
         case attribution(Attribution)
         case association(Association)
         case parentContext(ParentContext)
+        /// Not an edge: when the call created or updated a context.
+        case contextTimes(ContextTimes)
 
         var json: JSONValue {
             switch self {
@@ -16,6 +20,7 @@ enum EdgeFile {
             case .attribution(let edge): ProtoJSON.encode(edge)
             case .association(let edge): ProtoJSON.encode(edge)
             case .parentContext(let edge): ProtoJSON.encode(edge)
+            case .contextTimes(let times): times.json
             }
         }
 
@@ -39,6 +44,7 @@ enum EdgeFile {
         func has(_ name: String) -> Bool {
             object[name] != nil || object[MessageReader.lowerCamelCase(name)] != nil
         }
+        if has("id") { return .contextTimes(try ContextTimes.decode(json)) }
         switch (has("artifact_id"), has("execution_id"), has("context_id"), has("child_id") || has("parent_id")) {
         case (true, true, false, false):
             let event = try ProtoJSON.decodeEvent(json)
@@ -57,7 +63,7 @@ enum EdgeFile {
             return .parentContext(ParentContext(childID: child, parentID: parent))
         default:
             throw ProtoJSONError(field: "", message: "not an edge: a line needs exactly the id pair of an Event (artifact_id, execution_id), "
-                + "Attribution (artifact_id, context_id), Association (context_id, execution_id) or ParentContext (child_id, parent_id)", line: 0)
+                + "Attribution (artifact_id, context_id), Association (context_id, execution_id) or ParentContext (child_id, parent_id), or context times (a Context with id and times)", line: 0)
         }
     }
 }

@@ -1,11 +1,14 @@
 /// `store.json`: marks a folder as a store and names its format version.
 ///
-/// A library refuses a store whose version it does not know; a newer library migrates an
-/// older store only when asked to (never silently).
+/// A library refuses a store whose version it does not know; a newer library reads an older
+/// store but writes to it only after migrating it, when asked to (never silently).
 struct StoreManifest: Equatable {
     static let formatName = "mlmetadata-store"
-    /// The format this library reads and writes (FORMAT.md).
-    static let currentVersion = 1
+    /// The format this library writes (FORMAT.md). Version 2 moved contexts' times out of their
+    /// files into the edge files (``ContextTimes``).
+    static let currentVersion = 2
+    /// The oldest format this library reads.
+    static let oldestReadableVersion = 1
 
     var formatVersion: Int
     /// Whether completing a pipeline run commits it to git (``StoreSettings/commitRuns``).
@@ -41,18 +44,24 @@ struct StoreManifest: Equatable {
         }
     }
 
-    /// Fails unless this library can read and write the store as it is.
-    func checkSupported(path: String) throws(StoreError) {
-        if formatVersion > Self.currentVersion {
+    /// Fails unless this library can read the store.
+    func checkReadable(path: String) throws(StoreError) {
+        if formatVersion > Self.currentVersion || formatVersion < Self.oldestReadableVersion {
             throw StoreError(.failedPrecondition,
-                "store format version \(formatVersion) is newer than this library supports (\(Self.currentVersion)); upgrade MLMetadata",
+                "store format version \(formatVersion) is not one this library reads (\(Self.oldestReadableVersion)–\(Self.currentVersion))"
+                + (formatVersion > Self.currentVersion ? "; upgrade MLMetadata" : ""),
                 path: path)
         }
-        if formatVersion < Self.currentVersion {
-            throw StoreError(.failedPrecondition,
-                "store format version \(formatVersion) is older than this library's (\(Self.currentVersion)); migrate it explicitly with `mlmd migrate`",
-                path: path)
-        }
+    }
+
+    /// The error every write to a store of an older format gets: it is read as it is, but
+    /// written only once migrated.
+    var writeRefusal: StoreError? {
+        guard formatVersion < Self.currentVersion else { return nil }
+        return StoreError(.failedPrecondition,
+            "store format version \(formatVersion) is older than this library's (\(Self.currentVersion)): it can be read, "
+            + "but is written only after migrating it explicitly with `mlmd migrate` (MetadataStore.migrate())",
+            path: StoreLayout.manifest)
     }
 }
 
@@ -66,12 +75,13 @@ enum StoreScaffold {
         """
 
     /// Lets hosting UIs collapse store files, keeps their bytes canonical on every platform, and
-    /// names the diff driver `mlmd git setup` registers (git ignores it until then).
+    /// names the diff and merge drivers `mlmd git setup` registers (git ignores them until then,
+    /// and merges as text).
     static let gitattributes = """
         # MLMetadata store: canonical JSON written by the library (see FORMAT.md).
         * linguist-generated=true
-        *.json text eol=lf diff=mlmd
-        *.jsonl text eol=lf diff=mlmd
+        *.json text eol=lf diff=mlmd merge=mlmd
+        *.jsonl text eol=lf diff=mlmd merge=mlmd
 
         """
 }

@@ -97,6 +97,15 @@ struct IndexReader {
         try FastStatement(db, "SELECT 1 FROM \(IndexSchema.table(kind).table) WHERE id = ?").exists { $0.int(id) }
     }
 
+    /// Contexts whose own file holds their times (format 1), by id.
+    func contextsWithTimesInTheirFiles() throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT context.id FROM context
+            JOIN context_time ON context_time.file_id = context.file_id AND context_time.context_id = context.id
+            ORDER BY context.id
+            """)
+    }
+
     /// The store-relative path of the file a node was read from.
     func filePath(ofNode kind: NodeKind, id: Int64) throws -> String? {
         let table = IndexSchema.table(kind)

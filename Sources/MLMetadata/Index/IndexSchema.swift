@@ -9,7 +9,7 @@ internal import GRDB
 /// are found without reading unchanged files. Bump ``version`` whenever the schema changes: an
 /// index with another version is dropped and rebuilt from the files.
 enum IndexSchema {
-    static let version = 8
+    static let version = 9
 
     /// Table and column names of one node kind.
     struct NodeTable: Sendable {
@@ -78,6 +78,8 @@ enum IndexSchema {
         ("edge_by_file", "edge(file_id)"),
         ("origin_by_id", "origin(id, kind)"),
         ("origin_by_file", "origin(file_id)"),
+        ("context_time_by_context", "context_time(context_id)"),
+        ("context_time_by_file", "context_time(file_id)"),
     ]
 
     static func dropSecondaryIndexes(_ db: Database) throws {
@@ -204,6 +206,18 @@ enum IndexSchema {
               file_id INTEGER NOT NULL
             );
             CREATE INDEX origin_by_mlmd_id ON origin(source, kind, mlmd_id);
+
+            -- Contexts' recorded times (ContextTimes): lines of edge files, and the times a
+            -- context file of format 1 holds itself. A context's row and body carry the
+            -- earliest create time and the latest update time of its rows.
+            CREATE TABLE context_time (
+              context_id INTEGER NOT NULL,
+              create_time INTEGER,
+              update_time INTEGER,
+              file_id INTEGER NOT NULL
+            );
+            -- Contexts whose time rows changed: settled before the transaction commits.
+            CREATE TABLE context_time_pending (id INTEGER PRIMARY KEY);
 
             CREATE VIEW parent_context AS SELECT a AS child_id, b AS parent_id, file_id FROM edge WHERE kind = 4;
             """)

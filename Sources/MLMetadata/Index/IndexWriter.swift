@@ -67,9 +67,11 @@ struct IndexWriter {
                       AND EXISTS (SELECT 1 FROM \(table.table) WHERE id = ?1 AND file_id = ?2)
                     """).execute(arguments: [entity, fileID])
                 try db.cachedStatement(sql: "DELETE FROM \(table.table) WHERE id = ? AND file_id = ?").execute(arguments: [entity, fileID])
+                if kind == .context { try clearContextTimes(ofFile: fileID) }
             }
         case .edges?:
             try db.cachedStatement(sql: "DELETE FROM edge WHERE file_id = ?").execute(arguments: [fileID])
+            try clearContextTimes(ofFile: fileID)
         case .origins?:
             try db.cachedStatement(sql: "DELETE FROM origin WHERE file_id = ?").execute(arguments: [fileID])
         case nil:
@@ -146,6 +148,17 @@ struct IndexWriter {
         if updateFileRow {
             try db.cachedStatement(sql: "UPDATE file SET entity_id = ? WHERE id = ?").execute(arguments: [id, fileID])
         }
+        if N.kind == .context {
+            // A context file of format 1 holds its own times, one of format 2 none; the row's
+            // times are worked out from every record of them (settleContextTimes()).
+            if !isNew { try clearContextTimes(ofFile: fileID) }
+            if node.createTimeSinceEpoch != nil || node.lastUpdateTimeSinceEpoch != nil {
+                try insertContextTimes(ContextTimes(contextID: id, createTime: node.createTimeSinceEpoch,
+                                                    updateTime: node.lastUpdateTimeSinceEpoch), fileID: fileID)
+            } else {
+                try markContextTimesPending(id)
+            }
+        }
         if !isNew {
             try db.cachedStatement(sql: "DELETE FROM \(table.propertyTable) WHERE \(table.idColumn) = ?").execute(arguments: [id])
         }
@@ -212,6 +225,62 @@ struct IndexWriter {
 
     func insertParentContext(_ edge: ParentContext, fileID: Int64) throws {
         try insertEdge(.parentContext, edge.childID, edge.parentID, fileID: fileID)
+    }
+
+    // MARK: Context times
+
+    func insertContextTimes(_ times: ContextTimes, fileID: Int64) throws {
+        try FastStatement(db, "INSERT INTO context_time(context_id, create_time, update_time, file_id) VALUES (?, ?, ?, ?)").execute { bind in
+            bind.int(times.contextID)
+            bind.int(times.createTime)
+            bind.int(times.updateTime)
+            bind.int(fileID)
+        }
+        try markContextTimesPending(times.contextID)
+    }
+
+    private func markContextTimesPending(_ contextID: Int64) throws {
+        try FastStatement(db, "INSERT OR IGNORE INTO context_time_pending(id) VALUES (?)").execute { $0.int(contextID) }
+    }
+
+    private func clearContextTimes(ofFile fileID: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO context_time_pending(id) SELECT context_id FROM context_time WHERE file_id = ?
+            """).execute(arguments: [fileID])
+        try db.cachedStatement(sql: "DELETE FROM context_time WHERE file_id = ?").execute(arguments: [fileID])
+    }
+
+    /// Gives every context whose time records changed the earliest create time and the latest
+    /// update time of its records (row columns and body), as reads return them. Called before
+    /// an index transaction that indexed files or wrote contexts commits.
+    func settleContextTimes() throws {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM context_time_pending)") == true else { return }
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT context.id, context.body, times.create_time, times.update_time
+            FROM context_time_pending JOIN context ON context.id = context_time_pending.id
+            LEFT JOIN (
+              SELECT context_id, min(create_time) AS create_time,
+                     max(max(coalesce(create_time, update_time), coalesce(update_time, create_time))) AS update_time
+              FROM context_time WHERE context_id IN (SELECT id FROM context_time_pending) GROUP BY context_id
+            ) AS times ON times.context_id = context.id
+            """))
+        let update = try FastStatement(db, "UPDATE context SET create_time = ?, update_time = ?, body = ? WHERE id = ?")
+        for row in rows {
+            let id: Int64 = row[0]
+            let body: Data = row[1]
+            var context = try body.withUnsafeBytes { try RecordCodec.decode($0, as: Context.self) }
+            let create: Int64? = row[2], updateTime: Int64? = row[3]
+            guard context.createTimeSinceEpoch != create || context.lastUpdateTimeSinceEpoch != updateTime else { continue }
+            context.createTimeSinceEpoch = create
+            context.lastUpdateTimeSinceEpoch = updateTime
+            try update.execute { bind in
+                bind.int(create ?? 0)
+                bind.int(updateTime ?? 0)
+                bind.blob(RecordCodec.encode(context))
+                bind.int(id)
+            }
+        }
+        try db.execute(sql: "DELETE FROM context_time_pending")
     }
 
     // MARK: Origins

@@ -424,6 +424,7 @@ struct Refresh {
             progress?(IndexProgress(done: done, total: changed.count))
         }
         report.indexed = changed.count
+        try writer.settleContextTimes()
         for folder in plan.folders { try writer.setFolderSignature(folder.path, folder.signature) }
     }
 

@@ -89,6 +89,7 @@ extension IndexWriter {
             case .attribution(let edge): try insertAttribution(edge, fileID: fileID)
             case .association(let edge): try insertAssociation(edge, fileID: fileID)
             case .parentContext(let edge): try insertParentContext(edge, fileID: fileID)
+            case .contextTimes(let times): try insertContextTimes(times, fileID: fileID)
             }
         }
     }

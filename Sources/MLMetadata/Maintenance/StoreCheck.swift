@@ -52,13 +52,15 @@ extension MetadataStore {
     /// form no cycle. Independent of the index cache (it checks the files, which is what a merge
     /// or a hand edit may have broken).
     public func checkFiles() throws -> [StoreProblem] {
-        try StoreCheck(root: core.root).run()
+        try StoreCheck(root: core.root, formatVersion: core.formatVersion).run()
     }
 }
 
 /// The checks behind ``MetadataStore/checkFiles()``.
 struct StoreCheck {
     let root: String
+    /// The store's format version: what the canonical form of its files is.
+    let formatVersion: Int
 
     private struct SeenNode {
         var typeID: Int64
@@ -78,6 +80,8 @@ struct StoreCheck {
         var nodes: [NodeKind: [Int64: SeenNode]] = [:]
         var edges: [(edge: EdgeFile.Edge, path: String, line: Int)] = []
         var origins: [(origin: Origin, path: String, line: Int)] = []
+        /// Contexts with a recorded create time (in their file, or a line of an edge file).
+        var timedContexts: Set<Int64> = []
     }
 
     func run() throws -> [StoreProblem] {
@@ -111,7 +115,10 @@ struct StoreCheck {
             case .context(let node): try visit(node, path: path, into: &problems, seen: &seen)
             case .edges(let edges):
                 try checkCanonicalLines(EdgeFile.bytes(edges), of: "edge", path: path, into: &problems)
-                for (number, edge) in edges.enumerated() { seen.edges.append((edge, path, number + 1)) }
+                for (number, edge) in edges.enumerated() {
+                    seen.edges.append((edge, path, number + 1))
+                    if case .contextTimes(let times) = edge, times.createTime != nil { seen.timedContexts.insert(times.contextID) }
+                }
             case .origins(let origins):
                 try checkCanonicalLines(OriginFile.bytes(origins), of: "origin", path: path, into: &problems)
                 for (number, origin) in origins.enumerated() { seen.origins.append((origin, path, number + 1)) }
@@ -160,7 +167,14 @@ struct StoreCheck {
 
     private func visit<N: NodeCoding>(_ node: N, path: String, into problems: inout [StoreProblem], seen: inout Seen) throws {
         guard let id = node.id, let typeID = node.typeID else { return }
-        check(canonical: JSONWriter.fileBytes(node.json), path: path, into: &problems)
+        if N.kind == .context, formatVersion >= 2, node.createTimeSinceEpoch != nil || node.lastUpdateTimeSinceEpoch != nil {
+            problems.append(StoreProblem(kind: .notCanonical, path: path, field: "create_time_since_epoch",
+                                         message: "the context file holds its times, which format \(formatVersion) keeps in edge files "
+                                             + "(FORMAT.md §6); `mlmd migrate` moves them"))
+        } else {
+            check(canonical: JSONWriter.fileBytes(node.fileForm(formatVersion: formatVersion).json), path: path, into: &problems)
+        }
+        if N.kind == .context, node.createTimeSinceEpoch != nil { seen.timedContexts.insert(id) }
         if let other = seen.nodes[N.kind]?[id] {
             problems.append(StoreProblem(kind: .duplicate, path: path, message: "\(N.kind.messageName) id \(id) is also used by \(other.path)"))
         }
@@ -253,11 +267,17 @@ struct StoreCheck {
             case .parentContext(let edge):
                 if !exists(.context, edge.childID) { missing.append("context \(edge.childID)") }
                 if !exists(.context, edge.parentID) { missing.append("context \(edge.parentID)") }
+            case .contextTimes(let times):
+                if !exists(.context, times.contextID) { missing.append("context \(times.contextID)") }
             }
             if !missing.isEmpty {
                 problems.append(StoreProblem(kind: .danglingReference, path: path, line: line,
                                              message: "refers to \(missing.joined(separator: " and ")), which the store does not have"))
             }
+        }
+        for (id, node) in seen.nodes[.context] ?? [:] where !seen.timedContexts.contains(id) {
+            problems.append(StoreProblem(kind: .invalid, path: node.path, field: "create_time_since_epoch",
+                                         message: "context \(id) has no create time: no edge file records its times"))
         }
         checkParentContexts(seen, into: &problems)
         checkOrigins(seen, into: &problems)

@@ -13,6 +13,9 @@ protocol NodeCoding: Node {
     mutating func copyKindField(_ path: String, from other: Self) -> Bool
     /// An empty node with an id and type, for decoding.
     init(id: Int64, typeID: Int64)
+    /// The node as its file holds it in a store of format `formatVersion` (a context of format
+    /// 2 without its times, ``ContextTimes``).
+    func fileForm(formatVersion: Int) -> Self
     /// Sets the kind-specific fields from index columns (the inverse of `indexedURI`/`indexedState`).
     mutating func setIndexedFields(uri: String?, state: Int?)
 }
@@ -23,6 +26,7 @@ extension Artifact: NodeCoding {
     var indexedURI: String? { uri }
     var indexedState: Int? { state?.number }
     mutating func applyStoreDefaults() { if uri == nil { uri = "" } }
+    func fileForm(formatVersion: Int) -> Artifact { self }
     init(id: Int64, typeID: Int64) { self.init(id: id, typeID: typeID, type: nil) }
     mutating func setIndexedFields(uri: String?, state: Int?) {
         self.uri = uri
@@ -44,6 +48,7 @@ extension Execution: NodeCoding {
     var indexedURI: String? { nil }
     var indexedState: Int? { lastKnownState?.number }
     mutating func applyStoreDefaults() {}
+    func fileForm(formatVersion: Int) -> Execution { self }
     init(id: Int64, typeID: Int64) { self.init(id: id, typeID: typeID, type: nil) }
     mutating func setIndexedFields(uri: String?, state: Int?) { lastKnownState = state.flatMap(State.init(number:)) }
     mutating func copyKindField(_ path: String, from other: Execution) -> Bool {

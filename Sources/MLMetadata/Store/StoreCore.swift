@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import Synchronization
 
 /// The machinery behind ``MetadataStore``: the folder, the index cache, the writer lock, the
 /// journal, and the one path every write takes.
@@ -21,6 +22,9 @@ final class StoreCore: Sendable {
     let readOnly: StoreError?
     /// What opening the store set aside or repaired (a journal from elsewhere, a damaged cache).
     let warnings: [StoreError]
+    /// The store's format version (`store.json`); writes need the current one.
+    var formatVersion: Int { formatVersionState.withLock { $0 } }
+    let formatVersionState: Mutex<Int>
 
     /// The index cache; replaced as a whole when it is found damaged.
     var index: IndexDatabase { indexHolder.current }
@@ -43,7 +47,8 @@ final class StoreCore: Sendable {
             try UncommittedLog.forStore(root: self.root)?.record([StoreLayout.manifest, StoreLayout.gitignore, StoreLayout.gitattributes])
         }
         let manifest = try StoreManifest.decode(try FileSystem.readFile(manifestPath), path: StoreLayout.manifest)
-        try manifest.checkSupported(path: StoreLayout.manifest)
+        try manifest.checkReadable(path: StoreLayout.manifest)
+        self.formatVersionState = Mutex(manifest.formatVersion)
 
         var warnings: [StoreError] = []
         let location = try PrivateFolder.locate(root: self.root, readOnly: options.readOnly)
@@ -100,6 +105,8 @@ final class StoreCore: Sendable {
         self.uncommitted = nil
         self.readOnly = StoreError(.failedPrecondition, "\(label) is read-only: it is read from git objects")
         self.warnings = []
+        // A revision's files are read whatever format they have (every readable one).
+        self.formatVersionState = Mutex(StoreManifest.currentVersion)
         // The folder is laid out as a store without files: the index and lock in its .mlmd/.
         let privateFolder = folder + "/" + StoreLayout.privateFolder
         self.privateFolder = privateFolder
@@ -121,6 +128,7 @@ final class StoreCore: Sendable {
                     for (file, content) in zip(contents, parsed) {
                         try writer.indexNew(path: file.path, content: content, signature: .unknown, hash: nil)
                     }
+                    try writer.settleContextTimes()
                     try IndexSchema.createSecondaryIndexes(db)
                     try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('snapshot', ?)", arguments: [label])
                     return .commit
@@ -230,8 +238,12 @@ final class StoreCore: Sendable {
     ///
     /// `beforeJournal` sees the call's journal before it is written (an import records the
     /// files its batch creates, ``PendingImport``).
-    func write<T>(_ body: (WriteTransaction) throws -> T, beforeJournal: ((Journal) throws -> Void)? = nil) throws -> T {
+    ///
+    /// A store of an older format refuses writes (`migrating` is the migration's own write).
+    func write<T>(migrating: Bool = false, _ body: (WriteTransaction) throws -> T,
+                  beforeJournal: ((Journal) throws -> Void)? = nil) throws -> T {
         if let readOnly { throw readOnly }
+        if !migrating, let refusal = StoreManifest(formatVersion: formatVersion).writeRefusal { throw refusal }
         return try IndexDatabase.describingFailures("write the index cache") { try withDamageRecovery {
             try lock.withLock {
                 try index.pool.writeWithoutTransaction { db in
@@ -255,8 +267,9 @@ final class StoreCore: Sendable {
                                 _ = try Refresh(root: root, db: db, progress: options.progress).run(check: .folders)
                                 let absolute = self.absolute(stale.path)
                                 let (content, hash) = ParsedFile.readHashedIfPresent(stale.path, root: root)
-                                try IndexWriter(db: db).reindex(path: stale.path, content: content,
-                                                                signature: FileSystem.signature(absolute), hash: hash)
+                                let writer = IndexWriter(db: db)
+                                try writer.reindex(path: stale.path, content: content, signature: FileSystem.signature(absolute), hash: hash)
+                                try writer.settleContextTimes()
                                 return .commit
                             }
                         }
@@ -342,6 +355,7 @@ final class StoreCore: Sendable {
                 try writer.reindex(path: entry.path, content: bytes.map { ParsedFile.parse($0, path: entry.path) },
                                    signature: FileSystem.signature(files.root + "/" + entry.path), hash: bytes.map(ContentHash.of))
             }
+            try writer.settleContextTimes()
             try files.clear()
         }
         if let warning = try undoUnfinishedImport(files, db: db) { warnings.append(warning) }
@@ -393,6 +407,7 @@ final class StoreCore: Sendable {
             try writer.reindex(path: path, content: ParsedFile.parse(old, path: path), signature: FileSystem.signature(files.root + "/" + path),
                                hash: ContentHash.of(old))
         }
+        try writer.settleContextTimes()
         try clear()
         return StoreError(.aborted, "an import that was stopped before its last batch was undone: \(removed) files it created were removed"
             + (restored.isEmpty ? "" : " and \(restored.count) it changed restored"), path: label)

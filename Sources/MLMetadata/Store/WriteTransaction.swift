@@ -64,14 +64,21 @@ final class WriteTransaction {
         }
         let existingPath = isNew ? nil : try reader.filePath(ofNode: N.kind, id: id)
         let path = existingPath ?? StoreLayout.nodePath(kind: N.kind, typeStem: type.stem, id: id, createTime: createTime)
-        let bytes = JSONWriter.fileBytes(node.json)
+        // A context's file carries no times (format 2): this call's edge file records them.
+        let stored = node.fileForm(formatVersion: StoreManifest.currentVersion)
+        let bytes = JSONWriter.fileBytes(stored.json)
         guard bytes.count <= NameRules.maximumFileBytes else {
             throw StoreError.invalidArgument("\(N.kind.messageName) \(node.name.map { "'\(NameRules.preview($0))'" } ?? String(id)) "
                 + "would take \(bytes.count) bytes, more than the \(NameRules.maximumFileBytes)-byte limit of an entity file")
         }
         let fileID = try claim(path, for: "\(N.kind.messageName) \(id)")
-        try writer.upsertNode(node, fileID: fileID, isNew: isNew)
+        try writer.upsertNode(stored, fileID: fileID, isNew: isNew)
         queue(path, bytes)
+        if N.kind == .context {
+            try add(.contextTimes(ContextTimes(contextID: id, createTime: node.createTimeSinceEpoch,
+                                               updateTime: node.lastUpdateTimeSinceEpoch)))
+            try writer.settleContextTimes()
+        }
     }
 
     /// The file row for a path this call writes. Refuses to overwrite a store file that exists
@@ -112,6 +119,7 @@ final class WriteTransaction {
         case .attribution(let edge): try writer.insertAttribution(edge, fileID: fileID)
         case .association(let edge): try writer.insertAssociation(edge, fileID: fileID)
         case .parentContext(let edge): try writer.insertParentContext(edge, fileID: fileID)
+        case .contextTimes(let times): try writer.insertContextTimes(times, fileID: fileID)
         }
         edgeFiles[edgeFiles.count - 1].edges.append(edge)
     }

@@ -21,13 +21,22 @@ extension MetadataStore {
     /// Rewrites `store.json` with `settings` (atomically, under the writer lock).
     public func updateSettings(_ settings: StoreSettings) throws {
         if let readOnly = core.readOnly { throw readOnly }
-        try core.lock.withLock {
-            let path = core.absolute(StoreLayout.manifest)
+        try core.updateManifest { $0.commitRuns = settings.commitRuns }
+    }
+}
+
+extension StoreCore {
+    /// Rewrites `store.json` with `change` applied, atomically and under the writer lock, and
+    /// logs it as uncommitted.
+    func updateManifest(_ change: (inout StoreManifest) -> Void) throws {
+        try lock.withLock {
+            let path = absolute(StoreLayout.manifest)
             var manifest = try StoreManifest.decode(try FileSystem.readFile(path), path: StoreLayout.manifest)
-            manifest.commitRuns = settings.commitRuns
-            try FileSystem.writeFile(path + ".tmp", JSONWriter.fileBytes(manifest.json), sync: core.options.durability == .full)
+            change(&manifest)
+            try FileSystem.writeFile(path + ".tmp", JSONWriter.fileBytes(manifest.json), sync: options.durability == .full)
             try FileSystem.rename(path + ".tmp", to: path)
-            try core.uncommitted?.record([StoreLayout.manifest])
+            try uncommitted?.record([StoreLayout.manifest])
+            formatVersionState.withLock { $0 = manifest.formatVersion }
         }
     }
 }

@@ -144,8 +144,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{\"format\": \"mlmetadata-store\", \"format_version\": 2}\n", StoreError.Code.failedPrecondition, "newer than this library supports"),
-        ("{\"format\": \"mlmetadata-store\", \"format_version\": 0}\n", .failedPrecondition, "older than this library's"),
+        ("{\"format\": \"mlmetadata-store\", \"format_version\": 3}\n", StoreError.Code.failedPrecondition,
+         "store format version 3 is not one this library reads (1–2); upgrade MLMetadata"),
+        ("{\"format\": \"mlmetadata-store\", \"format_version\": 0}\n", .failedPrecondition, "store format version 0 is not one this library reads"),
         ("{\"format\": \"something-else\", \"format_version\": 1}\n", .dataLoss, "not an MLMetadata store"),
         ("{\"format\": \"mlmetadata-store\",\n \"format_version\": }\n", .dataLoss, "store.json:2: not valid JSON"),
     ])
