@@ -114,7 +114,17 @@ struct Refresh {
             }
             try scanKnown(changed, knownFolders: knownFolders, into: &plan)
         }
-        if check == .files { try compareAllFiles(skipping: plan.scanned, into: &plan) }
+        if check == .files {
+            try compareFiles(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns, hash FROM file", skipping: plan.scanned, into: &plan)
+        } else {
+            // Files that could not be indexed (a conflict a merge left, a broken edit) are what
+            // a user fixes next, often in place, which leaves the folder's signature as it was:
+            // they are compared one by one on every check (usually none).
+            try compareFiles(sql: """
+                SELECT folder, name, size, mtime_ns, inode, checked_ns, hash FROM file JOIN problem ON problem.file_id = file.id
+                ORDER BY folder, name
+                """, skipping: plan.scanned, into: &plan)
+        }
         try execute(plan, report: &report)
         return report
     }
@@ -362,9 +372,8 @@ struct Refresh {
 
     /// The thorough pass: every indexed file outside the folders already scanned. One scan of
     /// the file table (clustered by path, so it arrives folder by folder).
-    private func compareAllFiles(skipping scanned: Set<String>, into plan: inout Plan) throws {
-        let groups = try loadGroups(sql: "SELECT folder, name, size, mtime_ns, inode, checked_ns, hash FROM file", pathColumns: .folderAndName,
-                                    keeping: { !scanned.contains($0) })
+    private func compareFiles(sql: String, skipping scanned: Set<String>, into plan: inout Plan) throws {
+        let groups = try loadGroups(sql: sql, pathColumns: .folderAndName, keeping: { !scanned.contains($0) })
         let (mismatches, suspects) = Self.compare(groups, root: root, folders: false)
         for mismatch in mismatches {
             if let signature = mismatch.signature {
