@@ -56,7 +56,11 @@ extension StoreRepository {
                 let relative = String(delta.path.dropFirst(storeFolder.count))
                 guard isStoreFile(relative), specs.contains(where: { delta.path == $0 || delta.path.hasPrefix($0 + "/") }) else { continue }
                 let bytes = FileManager.default.contents(atPath: root + relative).map { [UInt8]($0) }
-                changes.append(ChangedFile(path: relative, old: try delta.old.map(repository.blobBytes), new: bytes))
+                var oldBlob = delta.old
+                if delta.isConflicted, let oldTree, let entry = try repository.entry(at: relative, in: oldTree), !entry.isTree {
+                    oldBlob = entry.oid
+                }
+                changes.append(ChangedFile(path: relative, old: try oldBlob.map(repository.blobBytes), new: bytes))
             }
             let exists = FileManager.default.fileExists(atPath: root + "store.json")
             var opened = workingStore

@@ -29,8 +29,13 @@ extension StoreDiff {
                 otherFiles.append(FileChange(path: file.path, change: file.old == nil ? .added : file.new == nil ? .removed : .changed))
                 continue
             }
-            if let bytes = file.old { sides.old.add(ParsedFile.parse(bytes, path: file.path), side: "before", problems: &problems) }
-            if let bytes = file.new { sides.new.add(ParsedFile.parse(bytes, path: file.path), side: "after", problems: &problems) }
+            let before = file.old.map { ParsedFile.parse($0, path: file.path) }
+            let after = file.new.map { ParsedFile.parse($0, path: file.path) }
+            // A file that cannot be read on one side (a conflict an unfinished merge left) is
+            // reported as such, not as its entity removed or added.
+            let unreadable = before?.isProblem == true || after?.isProblem == true
+            if let before, !unreadable || before.isProblem { sides.old.add(before, side: "before", problems: &problems) }
+            if let after, !unreadable || after.isProblem { sides.new.add(after, side: "after", problems: &problems) }
         }
         compareTypes(sides.old.types, sides.new.types)
         compareNodes(sides.old.nodes, sides.new.nodes)

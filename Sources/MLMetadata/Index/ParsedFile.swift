@@ -12,6 +12,11 @@ enum ParsedFile: Sendable {
     /// The file cannot be indexed; the error names the file and, where known, the line.
     case problem(StoreError)
 
+    /// Whether the file could not be indexed.
+    var isProblem: Bool {
+        if case .problem = self { true } else { false }
+    }
+
     /// The id of the node a node file holds.
     var nodeID: Int64? {
         switch self {

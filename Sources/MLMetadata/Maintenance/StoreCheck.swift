@@ -82,6 +82,28 @@ struct StoreCheck {
         var origins: [(origin: Origin, path: String, line: Int)] = []
         /// Contexts with a recorded create time (in their file, or a line of an edge file).
         var timedContexts: Set<Int64> = []
+        /// The entities of files that could not be read (a merge conflict), as their paths name
+        /// them, with the position of the file's problem: references to them are grouped under it.
+        var unreadable: [String: Int] = [:]
+    }
+
+    /// The key of an entity in ``Seen/unreadable``.
+    private static func key(_ kind: String, _ id: Int64) -> String { "\(kind)/\(id)" }
+
+    /// The entities an unreadable file would hold, from its path alone: a node file is named by
+    /// its id, a type file by its stem (whose id is derived, §3).
+    private static func entityKeys(ofUnreadable path: String) -> [String] {
+        let name = String(path.split(separator: "/").last ?? "").replacingOccurrences(of: ".json", with: "")
+        switch StoreLayout.classify(path) {
+        case .node(let kind)?: return Int64(name).map { [key(kind.rawValue, $0)] } ?? []
+        case .type(let kind)?:
+            var keys = [key("type", Identifiers.typeID(kind: kind, name: name, version: nil))]
+            if let at = name.lastIndex(of: "@") {
+                keys.append(key("type", Identifiers.typeID(kind: kind, name: String(name[..<at]), version: String(name[name.index(after: at)...]))))
+            }
+            return keys
+        default: return []
+        }
     }
 
     func run() throws -> [StoreProblem] {
@@ -92,6 +114,7 @@ struct StoreCheck {
         for (path, content) in zip(files, parsed) {
             switch content {
             case .problem(let error):
+                for key in Self.entityKeys(ofUnreadable: path) { seen.unreadable[key] = problems.count }
                 problems.append(StoreProblem(kind: .unreadable, path: path, line: error.line, field: error.field, message: error.message))
             case .type(let record):
                 check(canonical: JSONWriter.fileBytes(record.json), path: path, into: &problems)
@@ -209,6 +232,8 @@ struct StoreCheck {
                 typeExternalIDs[externalID] = path
             }
         }
+        // References to what an unreadable file holds, by the position of its problem.
+        var waiting: [Int: [String]] = [:]
         // Nodes: their type, placement, (type, name) and external ids within a kind.
         for kind in NodeKind.allCases {
             // Byte-exact keys, as the writer's (String equality would merge NFC and NFD spellings).
@@ -216,6 +241,10 @@ struct StoreCheck {
             var externalIDs: [[UInt8]: String] = [:]
             for (id, node) in (seen.nodes[kind] ?? [:]).sorted(by: { $0.value.path < $1.value.path }) {
                 guard let type = seen.types[node.typeID]?.record, type.kind == kind.typeKind else {
+                    if let blocked = seen.unreadable[Self.key("type", node.typeID)] {
+                        waiting[blocked, default: []].append(node.path)
+                        continue
+                    }
                     problems.append(StoreProblem(kind: .danglingReference, path: node.path,
                                                  message: "\(kind.messageName) \(id) has type_id \(node.typeID), which no \(kind.typeKind.messageName) has"))
                     continue
@@ -248,10 +277,16 @@ struct StoreCheck {
         var events: [String: Int64] = [:]
         for (edge, path, line) in seen.edges {
             var missing: [String] = []
+            var blocked: Set<Int> = []
+            // A missing end whose file is unreadable is that file's consequence, reported under it.
+            func need(_ kind: NodeKind, _ id: Int64) {
+                if exists(kind, id) { return }
+                if let problem = seen.unreadable[Self.key(kind.rawValue, id)] { blocked.insert(problem) } else { missing.append("\(kind.rawValue) \(id)") }
+            }
             switch edge {
             case .event(let event):
-                if !exists(.artifact, event.artifactID!) { missing.append("artifact \(event.artifactID!)") }
-                if !exists(.execution, event.executionID!) { missing.append("execution \(event.executionID!)") }
+                need(.artifact, event.artifactID!)
+                need(.execution, event.executionID!)
                 let key = "\(event.artifactID!)/\(event.executionID!)/\(event.type!.rawValue)"
                 if let time = events[key], time != event.millisecondsSinceEpoch ?? 0 {
                     problems.append(StoreProblem(kind: .duplicate, path: path, line: line,
@@ -259,17 +294,18 @@ struct StoreCheck {
                 }
                 events[key] = event.millisecondsSinceEpoch ?? 0
             case .attribution(let edge):
-                if !exists(.artifact, edge.artifactID) { missing.append("artifact \(edge.artifactID)") }
-                if !exists(.context, edge.contextID) { missing.append("context \(edge.contextID)") }
+                need(.artifact, edge.artifactID)
+                need(.context, edge.contextID)
             case .association(let edge):
-                if !exists(.execution, edge.executionID) { missing.append("execution \(edge.executionID)") }
-                if !exists(.context, edge.contextID) { missing.append("context \(edge.contextID)") }
+                need(.execution, edge.executionID)
+                need(.context, edge.contextID)
             case .parentContext(let edge):
-                if !exists(.context, edge.childID) { missing.append("context \(edge.childID)") }
-                if !exists(.context, edge.parentID) { missing.append("context \(edge.parentID)") }
+                need(.context, edge.childID)
+                need(.context, edge.parentID)
             case .contextTimes(let times):
-                if !exists(.context, times.contextID) { missing.append("context \(times.contextID)") }
+                need(.context, times.contextID)
             }
+            for problem in blocked { waiting[problem, default: []].append("\(path):\(line)") }
             if !missing.isEmpty {
                 problems.append(StoreProblem(kind: .danglingReference, path: path, line: line,
                                              message: "refers to \(missing.joined(separator: " and ")), which the store does not have"))
@@ -278,6 +314,11 @@ struct StoreCheck {
         for (id, node) in seen.nodes[.context] ?? [:] where !seen.timedContexts.contains(id) {
             problems.append(StoreProblem(kind: .invalid, path: node.path, field: "create_time_since_epoch",
                                          message: "context \(id) has no create time: no edge file records its times"))
+        }
+        for (position, references) in waiting {
+            let shown = references.prefix(3).joined(separator: ", ") + (references.count > 3 ? ", …" : "")
+            problems[position].message += "; \(references.count) reference\(references.count == 1 ? "" : "s") to what it holds "
+                + "wait on it (\(shown))"
         }
         checkParentContexts(seen, into: &problems)
         checkOrigins(seen, into: &problems)

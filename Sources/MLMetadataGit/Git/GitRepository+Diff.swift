@@ -9,6 +9,8 @@ extension GitRepository {
         var path: String
         var old: GitOID?
         var new: GitOID?
+        /// An unfinished merge left the path conflicted (its index entry has no stage 0).
+        var isConflicted = false
     }
 
     /// The paths that differ between two trees (nil: the empty tree), relative to them.
@@ -57,6 +59,11 @@ extension GitRepository {
             // A submodule or a symbolic link is not a store file; neither is a folder.
             if delta.new_file.mode == UInt16(GIT_FILEMODE_COMMIT.rawValue) || delta.old_file.mode == UInt16(GIT_FILEMODE_COMMIT.rawValue) {
                 return nil
+            }
+            // A conflicted path has no stage-0 entry, so no old id either: the tree's blob is looked
+            // up by the caller.
+            if status == GIT_DELTA_CONFLICTED {
+                return Delta(path: path, old: nil, new: nil, isConflicted: true)
             }
             return Delta(path: path, old: old, new: workingTree ? nil : new)
         }

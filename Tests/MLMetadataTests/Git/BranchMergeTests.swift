@@ -267,4 +267,67 @@ import MLMetadataGit
         #expect(try Self.open(repository).getArtifactsByID([model]).first?.customProperties["note"] == .string("kept"))
         #expect(try Self.open(repository).checkFiles() == [])
     }
+
+    // MARK: - What fsck finds after merges
+
+    @Test func aTypeConflictResolvedWithOursLeavesTheirNodesInvalidAndFsckSaysWhich() throws {
+        let (repository, _) = try Self.branchedRepository(driver: false)
+        try repository.git("checkout", "-q", "feature")
+        let feature = try Self.open(repository)
+        _ = try feature.putArtifactType(ArtifactType(name: "Model", properties: ["seed": .int]), canAddFields: true)
+        let seeded = try feature.putArtifacts([Artifact(type: "Model", uri: "s3://seeded", properties: ["seed": .int(7)])])[0]
+        try Self.commitAll(repository, "Model.seed")
+        try repository.git("checkout", "-q", "main")
+        _ = try Self.open(repository).putArtifactType(ArtifactType(name: "Model", properties: ["framework": .string]), canAddFields: true)
+        try Self.commitAll(repository, "Model.framework")
+        #expect(try Self.merge(repository, "feature").status != 0)
+        try repository.git("checkout", "--ours", "metadata/types/artifact/Model.json")
+        try repository.git("add", "-A", "metadata")
+        try repository.git("commit", "-qm", "merge: our Model")
+        let problems = try Self.open(repository).checkFiles()
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.kind == .invalid && problems.first?.field == "properties.seed" && problems.first?.path.hasSuffix("/\(seeded).json") == true,
+                "\(problems)")
+    }
+
+    @Test func aContextRenamedOnOneBranchAndCreatedUnderThatNameOnTheOtherIsADuplicate() throws {
+        let (repository, _) = try Self.branchedRepository(driver: true)
+        try repository.git("checkout", "-q", "feature")
+        let feature = try Self.open(repository)
+        var pipeline = try #require(try feature.getContextByTypeAndName("pipeline", "taxi"))
+        pipeline.name = "taxi-v2"
+        _ = try feature.putContexts([pipeline])
+        try Self.commitAll(repository, "rename the pipeline")
+        try repository.git("checkout", "-q", "main")
+        try Self.recordRun(repository, pipeline: "taxi-v2", runID: "r2", start: 1_767_650_000_000, seed: 4)
+        try Self.commitAll(repository, "a run of taxi-v2")
+        let merge = try Self.merge(repository, "feature")
+        #expect(merge.status == 0, "\(merge.output)\(merge.errors)")
+        let duplicates = try Self.open(repository).checkFiles().filter { $0.kind == .duplicate }
+        #expect(duplicates.count == 1 && duplicates[0].message.contains("Context name 'taxi-v2' of type 'pipeline' is also used by"), "\(duplicates)")
+    }
+}
+
+/// `mlmd diff` and `mlmd fsck` in the middle of a merge that left a conflict.
+@Suite struct UnfinishedMergeCommandTests {
+    @Test func diffShowsTheConflictedFileAndFsckGroupsWhatWaitsOnIt() throws {
+        let (repository, model) = try BranchMergeTests.branchedRepository(driver: true)
+        try repository.git("checkout", "-q", "feature")
+        try BranchMergeTests.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .deleted }
+        try repository.git("checkout", "-q", "main")
+        try BranchMergeTests.changeModel(repository, model, at: 1_767_650_000_000) { $0.state = .markedForDeletion }
+        #expect(try BranchMergeTests.merge(repository, "feature").status != 0)
+
+        let diff = try MLMD.binary(["diff", "--store", "metadata"], in: repository.path, environment: BranchMergeTests.gitEnvironment)
+        #expect(diff.status == 0, "\(diff.errors)")
+        #expect(diff.output.contains("1 unreadable file") && diff.output.contains("unresolved merge conflict in field state"), "\(diff.output)")
+        #expect(!diff.output.contains("removed"), "a conflicted artifact is not a removed one: \(diff.output)")
+
+        let fsck = try MLMD.binary(["fsck", "--store", "metadata"], in: repository.path)
+        #expect(fsck.status != 0)
+        let lines = fsck.outputLines.filter { $0.contains(".json") }
+        #expect(lines.count == 1, "one line for the conflicted file, none for what depends on it: \(fsck.output)")
+        #expect(lines.first?.contains("unresolved merge conflict in field state") == true
+                && lines.first?.contains("references to what it holds wait on it") == true, "\(fsck.output)")
+    }
 }
