@@ -24,7 +24,7 @@ struct MLMDCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, PutCommand.self, ListCommand.self, ShowCommand.self, TypesCommand.self,
             LineageCommand.self, RunsCommand.self, DiffCommand.self, CommitCommand.self, LogCommand.self, GitCommand.self, FsckCommand.self,
-            ReindexCommand.self, MigrateCommand.self, TextconvCommand.self, MergeFileCommand.self, ImportCommand.self, ExportCommand.self,
+            ReindexCommand.self, MigrateCommand.self, TextconvCommand.self, MergeFileCommand.self, SyncCommand.self, ImportCommand.self, ExportCommand.self,
             ServeCommand.self, ScriptCommand.self, ExampleCommand.self,
         ]
     )

@@ -7,7 +7,7 @@ struct GitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git",
         abstract: "Set up git for the store.",
-        subcommands: [GitSetupCommand.self]
+        subcommands: [GitSetupCommand.self, GitResolveCommand.self]
     )
 }
 
@@ -48,5 +48,31 @@ struct GitSetupCommand: ParsableCommand {
 
     private static func quoted(_ path: String) -> String {
         path.contains(where: { " '\"\\$`".contains($0) }) ? "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" : path
+    }
+}
+
+struct GitResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Merge the store files an unfinished merge left conflicted, field by field.",
+        discussion: """
+            For a merge, rebase or cherry-pick made without the merge driver (a clone that never \
+            ran mlmd git setup): each conflicted store file is merged from the three versions in \
+            git's index as the driver would merge it, then staged. Files with a real conflict \
+            keep a conflict block naming the fields, stay conflicted, and make the exit status 1.
+            Example: git merge feature; mlmd git resolve --store metadata; git commit
+            """
+    )
+
+    @OptionGroup var location: StoreLocation
+
+    func run() throws {
+        let resolution = try StoreRepository(store: try location.open(reportingUnreadableFiles: false)).resolveConflicts()
+        for path in resolution.resolved { Console.print("merged  \(path)") }
+        for file in resolution.unresolved {
+            Console.print("conflict  \(file.path): " + (file.fields.isEmpty ? "the whole file" : file.fields.joined(separator: ", ")))
+        }
+        if resolution.resolved.isEmpty && resolution.unresolved.isEmpty { Console.print("No conflicted store files.") }
+        if !resolution.unresolved.isEmpty { throw ExitCode.failure }
     }
 }
