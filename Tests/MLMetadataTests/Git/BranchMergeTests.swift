@@ -103,18 +103,25 @@ import MLMetadataGit
         try commitAll(repository, "change the model")
     }
 
+    /// `main` and `feature` each change the model of `branchedRepository`, then `feature` is
+    /// merged into `main`.
+    static func mergeModelChanges(driver: Bool, feature: (inout Artifact) -> Void, main: (inout Artifact) -> Void,
+                                  _ label: String = #function) throws -> (GitRepositoryFixture, model: Int64, merge: CommandResult) {
+        let (repository, model) = try branchedRepository(driver: driver, label)
+        try repository.git("checkout", "-q", "feature")
+        try changeModel(repository, model, at: 1_767_700_000_000, feature)
+        try repository.git("checkout", "-q", "main")
+        try changeModel(repository, model, at: 1_767_650_000_000, main)
+        return (repository, model, try merge(repository, "feature"))
+    }
+
     static func merge(_ repository: GitRepositoryFixture, _ branch: String) throws -> CommandResult {
         try MLMD.process("/usr/bin/git", ["merge", "--no-edit", branch], in: repository.path, environment: gitEnvironment)
     }
 
     @Test(arguments: [true, false])
     func theSameArtifactChangedInDifferentFieldsOnTwoBranches(driver: Bool) throws {
-        let (repository, model) = try Self.branchedRepository(driver: driver)
-        try repository.git("checkout", "-q", "feature")
-        try Self.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .markedForDeletion }
-        try repository.git("checkout", "-q", "main")
-        try Self.changeModel(repository, model, at: 1_767_650_000_000) { $0.customProperties["accuracy"] = .double(0.91) }
-        let merge = try Self.merge(repository, "feature")
+        let (repository, model, merge) = try Self.mergeModelChanges(driver: driver, feature: { $0.state = .markedForDeletion }, main: { $0.customProperties["accuracy"] = .double(0.91) })
         let store = try Self.open(repository)
         if driver {
             #expect(merge.status == 0, "\(merge.output)\(merge.errors)")
@@ -132,12 +139,7 @@ import MLMetadataGit
     }
 
     @Test func theSameChangeOnBothBranchesIsTakenOnce() throws {
-        let (repository, model) = try Self.branchedRepository(driver: true)
-        try repository.git("checkout", "-q", "feature")
-        try Self.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .deleted }
-        try repository.git("checkout", "-q", "main")
-        try Self.changeModel(repository, model, at: 1_767_650_000_000) { $0.state = .deleted }
-        let merge = try Self.merge(repository, "feature")
+        let (repository, model, merge) = try Self.mergeModelChanges(driver: true, feature: { $0.state = .deleted }, main: { $0.state = .deleted })
         #expect(merge.status == 0, "\(merge.output)\(merge.errors)")
         let store = try Self.open(repository)
         #expect(try store.getArtifactsByID([model]).first?.state == .deleted)
@@ -167,12 +169,7 @@ import MLMetadataGit
     }
 
     @Test func aRealConflictIsNamedAndResolvedWithTheirsOrInPlaceAsAnEditorSavesIt() throws {
-        let (repository, model) = try Self.branchedRepository(driver: true)
-        try repository.git("checkout", "-q", "feature")
-        try Self.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .deleted }
-        try repository.git("checkout", "-q", "main")
-        try Self.changeModel(repository, model, at: 1_767_650_000_000) { $0.state = .markedForDeletion }
-        let merge = try Self.merge(repository, "feature")
+        let (repository, model, merge) = try Self.mergeModelChanges(driver: true, feature: { $0.state = .deleted }, main: { $0.state = .markedForDeletion })
         #expect(merge.status != 0)
         let conflicted = try repository.git("diff", "--name-only", "--diff-filter=U").split(separator: "\n").map(String.init)
         #expect(conflicted.count == 1 && conflicted[0].hasPrefix("metadata/artifacts/Model/"), "\(conflicted)")
@@ -206,12 +203,8 @@ import MLMetadataGit
     }
 
     @Test func theOursOrTheirsSideOfAConflictTakenWithGitCheckout() throws {
-        let (repository, model) = try Self.branchedRepository(driver: true)
-        try repository.git("checkout", "-q", "feature")
-        try Self.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .deleted }
-        try repository.git("checkout", "-q", "main")
-        try Self.changeModel(repository, model, at: 1_767_650_000_000) { $0.state = .markedForDeletion }
-        #expect(try Self.merge(repository, "feature").status != 0)
+        let (repository, model, merge) = try Self.mergeModelChanges(driver: true, feature: { $0.state = .deleted }, main: { $0.state = .markedForDeletion })
+        #expect(merge.status != 0)
         let path = try repository.git("diff", "--name-only", "--diff-filter=U").trimmingCharacters(in: .whitespacesAndNewlines)
         try repository.git("checkout", "--theirs", path)
         #expect(try Self.open(repository).getArtifactsByID([model]).first?.state == .deleted)
@@ -311,12 +304,8 @@ import MLMetadataGit
 /// `mlmd diff` and `mlmd fsck` in the middle of a merge that left a conflict.
 @Suite struct UnfinishedMergeCommandTests {
     @Test func diffShowsTheConflictedFileAndFsckGroupsWhatWaitsOnIt() throws {
-        let (repository, model) = try BranchMergeTests.branchedRepository(driver: true)
-        try repository.git("checkout", "-q", "feature")
-        try BranchMergeTests.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .deleted }
-        try repository.git("checkout", "-q", "main")
-        try BranchMergeTests.changeModel(repository, model, at: 1_767_650_000_000) { $0.state = .markedForDeletion }
-        #expect(try BranchMergeTests.merge(repository, "feature").status != 0)
+        let (repository, _, merge) = try BranchMergeTests.mergeModelChanges(driver: true, feature: { $0.state = .deleted }, main: { $0.state = .markedForDeletion })
+        #expect(merge.status != 0)
 
         let diff = try MLMD.binary(["diff", "--store", "metadata"], in: repository.path, environment: BranchMergeTests.gitEnvironment)
         #expect(diff.status == 0, "\(diff.errors)")

@@ -105,12 +105,8 @@ import Synchronization
     }
 
     @Test func resolveMergesWhatAMergeWithoutTheDriverLeftConflicted() throws {
-        let (repository, model) = try BranchMergeTests.branchedRepository(driver: false)
-        try repository.git("checkout", "-q", "feature")
-        try BranchMergeTests.changeModel(repository, model, at: 1_767_700_000_000) { $0.state = .markedForDeletion }
-        try repository.git("checkout", "-q", "main")
-        try BranchMergeTests.changeModel(repository, model, at: 1_767_650_000_000) { $0.customProperties["accuracy"] = .double(0.9) }
-        #expect(try BranchMergeTests.merge(repository, "feature").status != 0)
+        let (repository, model, merge) = try BranchMergeTests.mergeModelChanges(driver: false, feature: { $0.state = .markedForDeletion }, main: { $0.customProperties["accuracy"] = .double(0.9) })
+        #expect(merge.status != 0)
         let result = try MLMD.binary(["git", "resolve", "--store", "metadata"], in: repository.path)
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         #expect(result.output.hasPrefix("merged  metadata/artifacts/Model/"))
