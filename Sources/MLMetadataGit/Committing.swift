@@ -88,6 +88,10 @@ extension StoreRepository {
             let absolute = workingTree + "/" + path
             var status = stat()
             guard lstat(absolute, &status) == 0 else {
+                // Only a file that is not there is a removal; any other failure is an error.
+                guard errno == ENOENT || errno == ENOTDIR else {
+                    throw StoreError(.failedPrecondition, "cannot read \(path) to commit it: \(String(cString: strerror(errno)))", path: absolute)
+                }
                 changes.append(TreeRewriter.Change(path: path, blob: nil))
                 continue
             }
@@ -120,8 +124,16 @@ extension StoreRepository {
             clock = Date()
             let id = try repository.createCommit(tree: tree, parent: head.commit, message: message,
                                                  author: authorSignature, committer: committerSignature)
-            // The objects are on disk before the branch names them.
+            // The objects are on disk before the index and the branch name them.
             try objects.write()
+            timings.commit = Date().timeIntervalSince(clock)
+            // The index first: if it cannot be written, the branch has not moved and nothing is
+            // committed. (Updated before a branch move that then fails, it only shows the store's
+            // files as staged, which they are in the working tree.)
+            clock = Date()
+            try RepositoryIndex(repository: repository).update(entries, removing: changes.filter { $0.blob == nil }.map(\.path))
+            timings.index = Date().timeIntervalSince(clock)
+            clock = Date()
             do {
                 try repository.moveBranch(head.branch, to: id, expecting: head.commit, message: message)
             } catch let error as StoreError where error.code == .aborted {
@@ -129,10 +141,7 @@ extension StoreRepository {
                 usleep(UInt32.random(in: 1_000...20_000))
                 continue
             }
-            timings.commit = Date().timeIntervalSince(clock)
-            clock = Date()
-            try RepositoryIndex(repository: repository).update(entries, removing: changes.filter { $0.blob == nil }.map(\.path))
-            timings.index = Date().timeIntervalSince(clock)
+            timings.commit += Date().timeIntervalSince(clock)
             // One pack per commit piles up: merge them now and then. Best effort: a failure
             // leaves more packs, never fewer objects.
             _ = try? repository.consolidateSmallPacks()

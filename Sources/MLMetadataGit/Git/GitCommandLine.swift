@@ -16,7 +16,8 @@ struct GitCommandLine {
         var succeeded: Bool { status == 0 }
     }
 
-    func run(_ arguments: [String]) throws -> Result {
+    /// Runs git with `arguments`, `input` on its standard input.
+    func run(_ arguments: [String], input: [UInt8]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
@@ -29,11 +30,20 @@ struct GitCommandLine {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = input.map { _ in Pipe() }
+        process.standardInput = inputPipe ?? FileHandle.nullDevice
         do {
             try process.run()
         } catch {
-            throw StoreError(.failedPrecondition, "cannot run git (\(error.localizedDescription)); sync needs the git program on the PATH")
+            throw StoreError(.failedPrecondition, "cannot run git (\(error.localizedDescription)); it must be on the PATH")
+        }
+        if let input, let inputPipe {
+            // Written from another thread: git may fill its output pipes before it reads all of it.
+            let writer = inputPipe.fileHandleForWriting
+            DispatchQueue.global().async {
+                writer.write(Data(input))
+                try? writer.close()
+            }
         }
         // Read both pipes while git runs, so that neither fills up and blocks it.
         let readingErrors = DispatchGroup()

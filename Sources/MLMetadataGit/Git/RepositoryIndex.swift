@@ -10,7 +10,8 @@ import MLMetadata
 /// about 1.3 µs per entry (0.5 s for a repository with a 100k-entity store). This splices the
 /// new entries into the file's bytes instead: one pass over the entries to find where they go,
 /// unchanged runs copied as they are, the tree cache invalidated along the changed paths, and
-/// a fresh checksum. Index version 4 (prefix-compressed paths) goes through libgit2.
+/// a fresh checksum. Index version 4 (prefix-compressed paths) and split or sparse indexes go
+/// through `git update-index`.
 struct RepositoryIndex {
     let repository: GitRepository
 
@@ -44,16 +45,23 @@ struct RepositoryIndex {
         defer { close(lock.descriptor) }
         let existing = try MappedFile(path: indexPath)
         if let existing, existing.bytes.count >= 12, Self.readUInt32(existing.bytes, 4) == 4 {
-            // Version 4 (prefix-compressed paths): libgit2 does it, under its own lock.
+            // Version 4 (prefix-compressed paths): git itself does it, under its own lock.
             unlink(lock.path)
             committed = true
-            return try updateThroughLibgit2(changes)
+            return try updateThroughGit(changes)
         }
-        try withExtendedLifetime(existing) {
-            try Self.emptyIndex.withUnsafeBytes { empty in
-                let old = existing?.bytes ?? empty
-                try Self.write(try plan(changes, in: old), of: old, to: lock.descriptor, path: lock.path)
+        do {
+            try withExtendedLifetime(existing) {
+                try Self.emptyIndex.withUnsafeBytes { empty in
+                    let old = existing?.bytes ?? empty
+                    try Self.write(try plan(changes, in: old), of: old, to: lock.descriptor, path: lock.path)
+                }
             }
+        } catch let error as StoreError where error.code == .unimplemented {
+            // A split or sparse index (a required extension this splicer does not rewrite).
+            unlink(lock.path)
+            committed = true
+            return try updateThroughGit(changes)
         }
         guard rename(lock.path, indexPath) == 0 else {
             throw StoreError(.internal, "cannot replace \(indexPath): \(String(cString: strerror(errno)))")
@@ -304,37 +312,38 @@ struct RepositoryIndex {
         [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
     }
 
-    // MARK: libgit2
+    // MARK: The git program
 
-    private func updateThroughLibgit2(_ changes: [Change]) throws {
-        var index: OpaquePointer?
-        try Git.check(git_repository_index(&index, repository.handle), "open the repository index")
-        defer { git_index_free(index) }
-        try Git.check(git_index_read(index, 0), "read the repository index")
-        for change in changes where change.entry == nil {
-            let path = String(decoding: change.path, as: UTF8.self)
-            let code = git_index_remove_bypath(index, path)
-            try Git.check(code, "remove \(path) from the index")
+    /// Updates the index with `git update-index`, for the indexes the splicer does not write:
+    /// version 4, and split or sparse indexes (required extensions). libgit2 is no alternative
+    /// there: it cannot read a split index, leaves a path's conflict stages behind when it adds
+    /// the path (`git_index_add`), and refuses a version-4 index with a path longer than 4095
+    /// bytes. Files in the working tree as committed are added from it (git takes their stat data
+    /// and resolves their conflict stages, as `git add` does); the others are given by blob.
+    private func updateThroughGit(_ changes: [Change]) throws {
+        var byBlob: [UInt8] = []
+        var fromWorkingTree: [UInt8] = []
+        for change in changes {
+            if let entry = change.entry, entry.status != nil {
+                fromWorkingTree += change.path + [0]
+                continue
+            }
+            // Mode 0 removes the path; a stage-0 entry replaces its conflict stages.
+            if let entry = change.entry {
+                byBlob += Array("100644 \(entry.blob.description)\t".utf8)
+            } else {
+                byBlob += Array("0 \(String(repeating: "0", count: 40))\t".utf8)
+            }
+            byBlob += change.path + [0]
         }
-        for entry in changes.compactMap(\.entry) {
-            try entry.path.withCString { path in
-                var raw = git_index_entry()
-                raw.path = path
-                raw.id = entry.blob.raw
-                let status = entry.status
-                raw.mode = (status?.st_mode ?? 0) & 0o111 != 0 ? 0o100755 : 0o100644
-                raw.file_size = UInt32(truncatingIfNeeded: status?.st_size ?? 0)
-                raw.ctime = git_index_time(seconds: Int32(truncatingIfNeeded: status?.st_ctim.tv_sec ?? 0),
-                                           nanoseconds: UInt32(truncatingIfNeeded: status?.st_ctim.tv_nsec ?? 0))
-                raw.mtime = git_index_time(seconds: Int32(truncatingIfNeeded: status?.st_mtim.tv_sec ?? 0),
-                                           nanoseconds: UInt32(truncatingIfNeeded: status?.st_mtim.tv_nsec ?? 0))
-                raw.dev = UInt32(truncatingIfNeeded: status?.st_dev ?? 0)
-                raw.ino = UInt32(truncatingIfNeeded: status?.st_ino ?? 0)
-                raw.uid = UInt32(truncatingIfNeeded: status?.st_uid ?? 0)
-                raw.gid = UInt32(truncatingIfNeeded: status?.st_gid ?? 0)
-                try Git.check(git_index_add(index, &raw), "add \(entry.path) to the index")
+        let git = GitCommandLine(workingTree: String(repository.workdir.dropLast()))
+        for (arguments, input) in [(["update-index", "-z", "--index-info"], byBlob), (["update-index", "-z", "--add", "--stdin"], fromWorkingTree)]
+        where !input.isEmpty {
+            let result = try git.run(arguments, input: input)
+            guard result.succeeded else {
+                throw StoreError(.internal, "cannot update the repository index: git \(arguments.joined(separator: " ")) failed: "
+                    + result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
-        try Git.check(git_index_write(index), "write the repository index")
     }
 }
