@@ -98,29 +98,60 @@ struct ListCommand: ParsableCommand {
         ListOptions(filterQuery: filter, orderBy: orderBy.field, isAscending: !desc, maxResultSize: limit, nextPageToken: pageToken)
     }
 
+    // Selectors combine: a lookup (ids, name, uri, external ids) keeps only the nodes that are
+    // also of --type and in --context; a listing by --context narrows to --type in its query.
+
+    /// The options of a listing of --context, narrowed to the type `typeID` when --type is given.
+    private func contextListing(typeID: Int64?) -> ListOptions {
+        var options = self.options
+        if let typeID { options.filterQuery = [filter.map { "(\($0))" }, "type_id = \(typeID)"].compactMap { $0 }.joined(separator: " AND ") }
+        return options
+    }
+
+    private func narrowed<N: Node>(_ nodes: [N], typeID: Int64?, members: () throws -> [N]) throws -> [N] {
+        var nodes = nodes
+        if let typeID { nodes = nodes.filter { $0.typeID == typeID } }
+        if context != nil {
+            let inContext = Set(try members().compactMap(\.id))
+            nodes = nodes.filter { inContext.contains($0.id!) }
+        }
+        return nodes
+    }
+
     private func artifacts(_ store: MetadataStore) throws -> [Artifact] {
-        if !ids.isEmpty { return try store.getArtifactsByID(ids) }
-        if let name, let type { return try store.getArtifactByTypeAndName(type, name, version: typeVersion).map { [$0] } ?? [] }
-        if let uri { return try store.getArtifactsByURI(uri) }
-        if !externalID.isEmpty { return try store.getArtifactsByExternalIDs(externalID) }
-        if let context { return try page(store.getArtifactsByContext(context.context(in: store).id!, options: options)) }
+        let typeID = try type.map { try store.getArtifactType($0, version: typeVersion).id! }
+        let contextID = try context.map { try $0.context(in: store).id! }
+        let members = { try store.getArtifactsByContext(contextID!) }
+        if !ids.isEmpty { return try narrowed(store.getArtifactsByID(ids), typeID: typeID, members: members) }
+        if let name, let type {
+            return try narrowed(store.getArtifactByTypeAndName(type, name, version: typeVersion).map { [$0] } ?? [], typeID: nil, members: members)
+        }
+        if let uri { return try narrowed(store.getArtifactsByURI(uri), typeID: typeID, members: members) }
+        if !externalID.isEmpty { return try narrowed(store.getArtifactsByExternalIDs(externalID), typeID: typeID, members: members) }
+        if let contextID { return try page(store.getArtifactsByContext(contextID, options: contextListing(typeID: typeID))) }
         if let type { return try page(store.getArtifactsByType(type, version: typeVersion, options: options)) }
         return try page(store.getArtifacts(options))
     }
 
     private func executions(_ store: MetadataStore) throws -> [Execution] {
-        if !ids.isEmpty { return try store.getExecutionsByID(ids) }
-        if let name, let type { return try store.getExecutionByTypeAndName(type, name, version: typeVersion).map { [$0] } ?? [] }
-        if !externalID.isEmpty { return try store.getExecutionsByExternalIDs(externalID) }
-        if let context { return try page(store.getExecutionsByContext(context.context(in: store).id!, options: options)) }
+        let typeID = try type.map { try store.getExecutionType($0, version: typeVersion).id! }
+        let contextID = try context.map { try $0.context(in: store).id! }
+        let members = { try store.getExecutionsByContext(contextID!) }
+        if !ids.isEmpty { return try narrowed(store.getExecutionsByID(ids), typeID: typeID, members: members) }
+        if let name, let type {
+            return try narrowed(store.getExecutionByTypeAndName(type, name, version: typeVersion).map { [$0] } ?? [], typeID: nil, members: members)
+        }
+        if !externalID.isEmpty { return try narrowed(store.getExecutionsByExternalIDs(externalID), typeID: typeID, members: members) }
+        if let contextID { return try page(store.getExecutionsByContext(contextID, options: contextListing(typeID: typeID))) }
         if let type { return try page(store.getExecutionsByType(type, version: typeVersion, options: options)) }
         return try page(store.getExecutions(options))
     }
 
     private func contexts(_ store: MetadataStore) throws -> [Context] {
-        if !ids.isEmpty { return try store.getContextsByID(ids) }
+        let typeID = try type.map { try store.getContextType($0, version: typeVersion).id! }
+        if !ids.isEmpty { return try narrowed(store.getContextsByID(ids), typeID: typeID) { [] } }
         if let name, let type { return try store.getContextByTypeAndName(type, name, version: typeVersion).map { [$0] } ?? [] }
-        if !externalID.isEmpty { return try store.getContextsByExternalIDs(externalID) }
+        if !externalID.isEmpty { return try narrowed(store.getContextsByExternalIDs(externalID), typeID: typeID) { [] } }
         if let type { return try page(store.getContextsByType(type, version: typeVersion, options: options)) }
         return try page(store.getContexts(options))
     }

@@ -18,6 +18,33 @@ import Testing
         #expect(jsonl.outputLines.count == 8 + 7 + 3)
     }
 
+    @Test func listSelectorsCombineAndNeverDropOneSilently() throws {
+        let sample = try SampleStoreFixture()
+        func ids(_ arguments: [String]) throws -> [Int64] {
+            let result = MLMD.run(["list", "artifacts", "--store", sample.path, "--format", "jsonl"] + arguments)
+            #expect(result.status == 0, "\(result.errors)")
+            return try result.outputLines.map { try Artifact(protoJSON: $0).id! }
+        }
+        let run = "pipeline_run/2026-01-05T09:00:00"
+        let inRun = try ids(["--context", run])
+        let models = try ids(["--type", "Model"])
+        #expect(inRun.count == 9 && models.count == 3)
+        // --context and --type: the run's models only (it was every artifact of the run).
+        let runModels = try ids(["--context", run, "--type", "Model"])
+        #expect(runModels.count == 1 && Set(runModels).isSubset(of: Set(inRun).intersection(models)))
+        // With a filter as well, all three hold.
+        #expect(try ids(["--context", run, "--type", "Model", "--filter", "uri LIKE '%model/1'"]) == runModels)
+        #expect(try ids(["--context", run, "--type", "Model", "--filter", "uri LIKE '%model/2'"]) == [])
+        // A lookup by id keeps only what is also of --type and in --context.
+        let other = models.first { !runModels.contains($0) }!
+        #expect(try ids([String(other), "--type", "Model"]) == [other])
+        #expect(try ids([String(other), "--type", "Examples"]) == [])
+        #expect(try ids([String(other), String(runModels[0]), "--context", run]) == runModels)
+        // An unknown type is an error, not an empty or unfiltered list.
+        let unknown = MLMD.run(["list", "artifacts", "--store", sample.path, "--context", run, "--type", "Modle"])
+        #expect(unknown.status != 0 && unknown.errors.contains("Modle"))
+    }
+
     @Test func listFiltersOrdersAndPages() throws {
         let sample = try SampleStoreFixture()
         let all = MLMD.run(["list", "artifacts", "--store", sample.path, "--type", "Model", "--format", "jsonl"])
