@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLMetadata
 
 /// The root `mlmd` command.
 struct MLMDCommand: ParsableCommand {
@@ -21,6 +22,7 @@ struct MLMDCommand: ParsableCommand {
               mlmd diff --run latest~1 --run latest   the last two runs, node by node
               mlmd runs --at HEAD~3               any read, as of a git revision
             """,
+        version: LibraryVersion.description,
         subcommands: [
             InitCommand.self, PutCommand.self, ListCommand.self, ShowCommand.self, TypesCommand.self,
             LineageCommand.self, RunsCommand.self, DiffCommand.self, CommitCommand.self, LogCommand.self, GitCommand.self, FsckCommand.self,

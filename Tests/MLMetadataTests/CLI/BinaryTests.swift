@@ -20,6 +20,13 @@ import Testing
         #expect(types.status == 0 && types.output.contains("Model"))
     }
 
+    @Test func versionNamesTheReleaseAndTheStoreFormats() throws {
+        let result = try MLMD.binary(["--version"])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output == LibraryVersion.description + "\n")
+        #expect(result.output.hasPrefix("mlmd \(LibraryVersion.release) (writes store format 2, reads 1–2"), "\(result.output)")
+    }
+
     @Test func pipesMessagesThroughStandardStreams() throws {
         let sample = try SampleStoreFixture()
         let target = TemporaryDirectory()
