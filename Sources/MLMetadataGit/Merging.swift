@@ -39,6 +39,11 @@ extension StoreRepository {
             }
             let result = StoreFileMerge.merge(base: try conflict.ancestor.map(repository.blobBytes), ours: try repository.blobBytes(ours),
                                               theirs: try repository.blobBytes(theirs), path: conflict.path)
+            // Never written through a symbolic link (a folder the other side replaced by one).
+            guard !Self.passesThroughLink(conflict.path, below: workingTree) else {
+                resolution.unresolved.append(.init(path: conflict.path, fields: []))
+                continue
+            }
             // Replaced by rename, as git writes files, so an open store's folder check sees it.
             let file = workingTree + "/" + conflict.path
             try Data(result.bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
@@ -52,5 +57,16 @@ extension StoreRepository {
         try repository.markResolved(staged)
         _ = try store.refresh()
         return resolution
+    }
+
+    /// Whether `path` (relative to `root`) or one of its folders is a symbolic link.
+    private static func passesThroughLink(_ path: String, below root: String) -> Bool {
+        var current = root
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            var status = stat()
+            if lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK { return true }
+        }
+        return false
     }
 }

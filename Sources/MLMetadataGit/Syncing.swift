@@ -34,6 +34,10 @@ extension StoreRepository {
     /// `branch` defaults to the current one.
     @discardableResult
     public func sync(remote: String = "origin", branch: String? = nil, maximumAttempts: Int = 10) throws -> SyncReport {
+        // Given to git as arguments: never let one be read as an option.
+        for (what, value) in [("remote", remote), ("branch", branch ?? "")] where value.hasPrefix("-") {
+            throw StoreError(.invalidArgument, "a \(what) name cannot start with '-': \(value)")
+        }
         let git = GitCommandLine(workingTree: workingTree)
         let repository = try GitRepository(containing: store.path)
         if FileManager.default.fileExists(atPath: repository.gitdir + "MERGE_HEAD") {

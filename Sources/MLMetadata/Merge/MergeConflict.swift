@@ -75,10 +75,7 @@ struct MergeConflict: Equatable {
 
     private static func differingFields(_ ours: [UInt8], _ theirs: [UInt8]) -> [String] {
         guard case .object(let a)? = try? JSONParser.parse(ours), case .object(let b)? = try? JSONParser.parse(theirs) else { return [] }
-        // Values compare by their canonical bytes (parsed values also carry their line numbers).
-        func same(_ x: JSONValue?, _ y: JSONValue?) -> Bool {
-            x.map { JSONWriter.write($0, style: .compact) } == y.map { JSONWriter.write($0, style: .compact) }
-        }
+        let same = JSONValue.sameCanonically
         var fields: [String] = []
         for key in Set(a.members.map(\.key) + b.members.map(\.key)).sorted() {
             let left = a[key]

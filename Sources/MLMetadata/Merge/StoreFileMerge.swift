@@ -147,10 +147,7 @@ public enum StoreFileMerge {
         return key == createTime ? (a <= b ? ours : theirs) : (a >= b ? ours : theirs)
     }
 
-    /// Values compare by their canonical bytes (parsed values carry line numbers).
-    private static func same(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
-        a.map { JSONWriter.write($0, style: .compact) } == b.map { JSONWriter.write($0, style: .compact) }
-    }
+    private static func same(_ a: JSONValue?, _ b: JSONValue?) -> Bool { JSONValue.sameCanonically(a, b) }
 
     private static func keys(_ objects: JSONObject...) -> [String] {
         Array(Set(objects.flatMap { $0.members.map(\.key) })).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -115,4 +115,30 @@ import Synchronization
         let merged = try #require(try BranchMergeTests.open(repository).getArtifactsByID([model]).first)
         #expect(merged.state == .markedForDeletion && merged.customProperties["accuracy"] == .double(0.9))
     }
+
+    @Test func resolveNeverWritesThroughASymbolicLink() throws {
+        let (repository, _, merge) = try BranchMergeTests.mergeModelChanges(driver: false, feature: { $0.state = .markedForDeletion },
+                                                                            main: { $0.customProperties["accuracy"] = .double(0.9) })
+        #expect(merge.status != 0)
+        let path = try repository.git("diff", "--name-only", "--diff-filter=U").trimmingCharacters(in: .whitespacesAndNewlines)
+        // The conflicted file's folder replaced by a link to a folder outside the repository.
+        let outside = TemporaryDirectory(#function + "-outside")
+        let folder = repository.directory.file((path as NSString).deletingLastPathComponent)
+        try FileManager.default.moveItem(atPath: folder, toPath: outside.path + "/moved")
+        try FileManager.default.createSymbolicLink(atPath: folder, withDestinationPath: outside.path + "/moved")
+        let target = outside.path + "/moved/" + (path as NSString).lastPathComponent
+        let before = try Data(contentsOf: URL(fileURLWithPath: target))
+
+        let store = try MetadataStore(path: repository.directory.file("metadata"), options: StoreOptions(createIfMissing: false))
+        let resolution = try StoreRepository(store: store).resolveConflicts()
+        #expect(resolution.resolved.isEmpty && resolution.unresolved.map(\.path) == [path])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before, "nothing was written through the link")
+    }
+
+    @Test func syncRefusesARemoteOrBranchThatGitWouldReadAsAnOption() throws {
+        let repository = try BranchMergeTests.repositoryWithStore()
+        let store = try MetadataStore(path: repository.directory.file("metadata"), options: StoreOptions(createIfMissing: false))
+        #expect(throws: StoreError.self) { try StoreRepository(store: store).sync(remote: "--upload-pack=touch /tmp/x") }
+        #expect(throws: StoreError.self) { try StoreRepository(store: store).sync(branch: "-f") }
+    }
 }

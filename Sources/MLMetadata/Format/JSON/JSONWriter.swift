@@ -105,3 +105,11 @@ enum JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONValue {
+    /// Whether two values (or absences) are the same JSON: compared by their canonical bytes,
+    /// since parsed values also carry the lines they came from.
+    static func sameCanonically(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+        a.map { JSONWriter.write($0, style: .compact) } == b.map { JSONWriter.write($0, style: .compact) }
+    }
+}
